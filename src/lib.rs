@@ -6,3 +6,7 @@
 //! - [`imaging`], [`catalogue`], [`trends`], [`models`]: domain libraries; know nothing of the engine.
 //! - [`stages`]: one file per node kind, joining the two through [`engine::Stage`].
 //! - [`cli`]: the command line.
+
+pub mod cli;
+pub mod engine;
+pub mod stages;

@@ -1,1 +1,3 @@
-fn main() {}
+fn main() -> std::process::ExitCode {
+    t2d::cli::run(t2d::stages::registry())
+}

@@ -1,0 +1,10 @@
+//! Fingerprints of files and folders outside the cache (datasets, model folders).
+//!
+//! A fingerprint is a digest of *contents*, never of paths or timestamps, so keys are the
+//! same on every machine. A stat cache keeps a no-op run from rehashing gigabytes.
+
+mod fingerprint;
+mod stat_cache;
+
+pub use fingerprint::{fingerprint, Fingerprint, FingerprintError};
+pub use stat_cache::StatCache;

@@ -1,0 +1,70 @@
+//! Lays a pipeline's results out for people under `outputs/<pipeline>/`, rebuilt from the
+//! cache after each exec. Built beside the old folder and swapped in, so a reader never sees
+//! half of it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::scheduler::{NodeReport, Status};
+use super::store::{ArtifactRef, Store};
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write outputs to {path}: {message}")]
+pub struct PublishError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Where each artifact of a node goes, relative to the pipeline's output folder.
+fn layout(node: &str, output: &str, artifact: &ArtifactRef) -> Vec<(PathBuf, super::digest::ContentDigest, u64)> {
+    match &artifact.members {
+        Some(members) => {
+            members.iter().map(|(name, m)| (Path::new(node).join(output).join(name), m.digest, m.size)).collect()
+        }
+        None => vec![(
+            Path::new(node).join(format!("{output}.{}", artifact.kind.extension())),
+            artifact.digest,
+            artifact.size,
+        )],
+    }
+}
+
+/// Writes every completed node's outputs to `dir` (replacing what was there). Returns the file count.
+pub fn publish(dir: &Path, reports: &[NodeReport], store: &dyn Store) -> Result<usize, PublishError> {
+    let err =
+        |path: &Path, e: &dyn std::fmt::Display| PublishError { path: path.to_path_buf(), message: e.to_string() };
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    fs::create_dir_all(parent).map_err(|e| err(parent, &e))?;
+    let staging =
+        tempfile::Builder::new().prefix(&format!(".{name}.new-")).tempdir_in(parent).map_err(|e| err(parent, &e))?;
+    let mut count = 0;
+    for report in reports.iter().filter(|r| matches!(r.status, Status::Cached | Status::Ran)) {
+        for (output, artifact) in &report.outputs {
+            for (rel, digest, size) in layout(&report.node, output, artifact) {
+                let target = staging.path().join(&rel);
+                if let Some(p) = target.parent() {
+                    fs::create_dir_all(p).map_err(|e| err(p, &e))?;
+                }
+                let bytes = store.read_object(&digest, size).map_err(|e| err(&rel, &e))?;
+                fs::write(&target, bytes).map_err(|e| err(&target, &e))?;
+                count += 1;
+            }
+        }
+    }
+    let staged = staging.keep();
+    if dir.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)
+            .map_err(|e| err(parent, &e))?
+            .keep();
+        fs::remove_dir(&old).map_err(|e| err(&old, &e))?;
+        fs::rename(dir, &old).map_err(|e| err(dir, &e))?;
+        fs::rename(&staged, dir).map_err(|e| err(dir, &e))?;
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        fs::rename(&staged, dir).map_err(|e| err(dir, &e))?;
+    }
+    Ok(count)
+}

@@ -1,0 +1,9 @@
+//! The shipped node kinds, one file each. Stages are the only place where the engine and
+//! the domain libraries (imaging, catalogue, trends, models) meet.
+
+use crate::engine::Registry;
+
+/// Every node kind a pipeline file may name.
+pub fn registry() -> Registry {
+    Registry::new()
+}

@@ -1,0 +1,8 @@
+//! `t2d-testkit`: the real `t2d` command line with test-only node kinds, so integration
+//! tests can count runs, inject failures and pause nodes. Never part of the shipped registry.
+
+mod kinds;
+
+fn main() -> std::process::ExitCode {
+    t2d::cli::run(kinds::registry())
+}
