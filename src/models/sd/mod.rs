@@ -1,0 +1,3 @@
+//! SD-Turbo through ONNX Runtime: scheduler, text encoder, UNet, VAE decoder.
+
+pub mod euler;
