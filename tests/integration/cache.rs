@@ -167,3 +167,12 @@ fn outputs_are_laid_out_per_pipeline() {
     p.exec("p.yaml", &[]);
     assert!(!p.path().join("outputs/demo/stray.txt").exists());
 }
+
+#[test]
+fn execution_only_params_stay_out_of_the_key() {
+    let p = Project::new();
+    p.write("p.yaml", DIAMOND);
+    p.exec("p.yaml", &[]);
+    let s = p.exec("p.yaml", &["--set", "b.batch=64"]);
+    assert!(s.values().all(|s| s == "cached"), "{s:?}");
+}

@@ -39,6 +39,7 @@ fn common() -> Vec<ParamSpec> {
         ParamSpec::int("sleep_ms").min(0.0).default(0).doc("pause before finishing (crash tests)"),
         ParamSpec::boolean("fail").default(false).doc("fail on purpose"),
         ParamSpec::string("note").default("-").doc("enters the key but not the output (early cutoff)"),
+        ParamSpec::int("batch").default(8).execution_only().doc("changes how, not what: stays out of the key"),
     ]
 }
 
