@@ -118,8 +118,11 @@ fn run(cli: &Cli, args: &PipelineArgs, registry: &Registry, exec: &ExecArgs) -> 
     let summary = execute(&loaded.pipeline, &digests, &loaded.store, executor.as_ref(), &options, &reporter);
 
     let out_dir = exec.outputs.join(&loaded.pipeline.name);
-    let published =
-        if exec.dry_run { None } else { Some(publish(&out_dir, &summary.reports, &loaded.store).into_diagnostic()?) };
+    let published = if exec.dry_run {
+        None
+    } else {
+        Some(publish(&out_dir, &loaded.pipeline, &summary.reports, &loaded.store).into_diagnostic()?)
+    };
     let count = |s: Status| summary.reports.iter().filter(|r| r.status == s).count();
     let failed = count(Status::Failed) + count(Status::Blocked);
     if cli.json {

@@ -23,6 +23,7 @@ pub struct StageContext<'a> {
     memo_ns: String,
     bars: Option<&'a MultiProgress>,
     log: Mutex<Vec<String>>,
+    externals: std::collections::BTreeMap<String, ContentDigest>,
 }
 
 impl<'a> StageContext<'a> {
@@ -47,7 +48,23 @@ impl<'a> StageContext<'a> {
             memo_ns: format!("{}/v{}", kind_and_version.0, kind_and_version.1),
             bars,
             log: Mutex::new(Vec::new()),
+            externals: Default::default(),
         }
+    }
+
+    /// Sets the content digests of the node's external files (by path param).
+    pub fn with_externals(mut self, externals: std::collections::BTreeMap<String, ContentDigest>) -> Self {
+        self.externals = externals;
+        self
+    }
+
+    /// The content digest of the file or folder a path param names (e.g. a model folder),
+    /// for per-item memo keys.
+    pub fn external_digest(&self, param: &str) -> Result<ContentDigest, StageError> {
+        self.externals
+            .get(param)
+            .copied()
+            .ok_or_else(|| StageError::new(format!("internal: `{param}` is not an external of this node")))
     }
 
     /// A path param resolved against the project root.

@@ -159,7 +159,7 @@ fn outputs_are_laid_out_per_pipeline() {
     let p = Project::new();
     p.write("p.yaml", DIAMOND);
     p.exec("p.yaml", &[]);
-    for file in ["a/values.parquet", "b/values.parquet", "c/total.json", "d/images/v0.png", "d/images/v3.png"] {
+    for file in ["a/values.parquet", "b/values.parquet", "c/total.json", "gallery/v0.png", "gallery/v3.png"] {
         assert!(p.path().join("outputs/demo").join(file).is_file(), "{file}");
     }
     // Rebuilt from the cache: a stray file does not survive the next exec.

@@ -71,7 +71,7 @@ impl Stage for Numbers {
         vec![]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "values", kind: ArtifactKind::Table, doc: "" }]
+        vec![OutputSlot::new("values", ArtifactKind::Table)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         let mut p = vec![ParamSpec::int("count").range(0.0, 1e7).default(5), ParamSpec::int("start").default(0)];
@@ -106,7 +106,7 @@ impl Stage for Scale {
         vec![InputSlot { name: "values", doc: "" }]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "values", kind: ArtifactKind::Table, doc: "" }]
+        vec![OutputSlot::new("values", ArtifactKind::Table)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         let mut p = vec![ParamSpec::float("factor").range(-1e6, 1e6).default(2.0)];
@@ -136,7 +136,7 @@ impl Stage for Sum {
         vec![InputSlot { name: "left", doc: "" }, InputSlot { name: "right", doc: "" }]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "total", kind: ArtifactKind::Json, doc: "" }]
+        vec![OutputSlot::new("total", ArtifactKind::Json)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         common()
@@ -161,7 +161,7 @@ impl Stage for Files {
         vec![]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "sizes", kind: ArtifactKind::Table, doc: "" }]
+        vec![OutputSlot::new("sizes", ArtifactKind::Table)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         let mut p = vec![ParamSpec::path("dir").doc("folder to list")];
@@ -193,7 +193,7 @@ impl Stage for Swatches {
         vec![InputSlot { name: "values", doc: "" }]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "images", kind: ArtifactKind::Bundle, doc: "" }]
+        vec![OutputSlot::new("images", ArtifactKind::Bundle).publish_at("gallery")]
     }
     fn params(&self) -> Vec<ParamSpec> {
         common()
