@@ -12,7 +12,7 @@ use t2d::engine::{
 };
 
 pub fn registry() -> Registry {
-    Registry::new().with(Numbers).with(Scale).with(Sum).with(Files).with(Swatches)
+    Registry::new().with(Numbers).with(Scale).with(Sum).with(Files).with(Swatches).with(Squares)
 }
 
 fn note_run(ctx: &StageContext) -> Result<(), StageError> {
@@ -207,5 +207,51 @@ impl Stage for Swatches {
             files.insert(format!("v{v}.png"), BundleFile { kind: ArtifactKind::Png, bytes });
         }
         Ok(out("images", Artifact::Bundle(files)))
+    }
+}
+
+/// Squares each value through the per-item memo; logs `squares computed N` (memo test).
+struct Squares;
+impl Stage for Squares {
+    fn kind(&self) -> &'static str {
+        "squares"
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn inputs(&self) -> Vec<InputSlot> {
+        vec![InputSlot { name: "values", doc: "" }]
+    }
+    fn outputs(&self) -> Vec<OutputSlot> {
+        vec![OutputSlot::new("values", ArtifactKind::Table)]
+    }
+    fn params(&self) -> Vec<ParamSpec> {
+        common()
+    }
+    fn run(&self, ctx: &StageContext, inputs: &Inputs) -> Result<Outputs, StageError> {
+        note_run(ctx)?;
+        let values = values(inputs, "values")?;
+        let keys: Vec<[u8; 32]> = values.iter().map(|v| *blake3::hash(&v.to_le_bytes()).as_bytes()).collect();
+        let known = ctx.memo_get(&keys)?;
+        let mut fresh = Vec::new();
+        let squares: Vec<i64> = values
+            .iter()
+            .zip(&keys)
+            .zip(known)
+            .map(|((v, k), hit)| match hit {
+                Some(bytes) => i64::from_le_bytes(bytes.try_into().unwrap_or_default()),
+                None => {
+                    fresh.push((*k, (v * v).to_le_bytes().to_vec()));
+                    v * v
+                }
+            })
+            .collect();
+        ctx.memo_put(&fresh)?;
+        if let Ok(path) = std::env::var("T2D_TESTKIT_LOG") {
+            let mut f =
+                std::fs::OpenOptions::new().append(true).open(path).map_err(|e| StageError::new(e.to_string()))?;
+            writeln!(f, "squares computed {}", fresh.len()).map_err(|e| StageError::new(e.to_string()))?;
+        }
+        Ok(out("values", table(squares)))
     }
 }
