@@ -21,6 +21,20 @@ setup:
     rm -rf "$tmp"
     echo "ONNX Runtime {{ort_version}} installed in {{ort_dir}}"
 
+# Export the real CLIP ViT-B/32 and SD-Turbo from Hugging Face into models/ (needs internet and torch).
+models:
+    python3 -m venv .venv-ref
+    .venv-ref/bin/pip install --quiet -r tests/reference/requirements.txt
+    .venv-ref/bin/python models/export.py clip --out models/clip-vit-b32
+    .venv-ref/bin/python models/export.py sd-turbo --out models/sd-turbo
+
+# Rebuild the tiny random-weight models and the Python goldens (needs torch, no internet).
+goldens:
+    python3 -m venv .venv-ref
+    .venv-ref/bin/pip install --quiet -r tests/reference/requirements.txt
+    .venv-ref/bin/python models/export.py all --tiny --golden
+    .venv-ref/bin/python tests/fixtures/clip/make_pixels.py
+
 # Run the demo pipeline (bundled synthetic catalogue, tiny models).
 demo: setup
     cargo run --release --bin t2d -- exec pipelines/demo.yaml

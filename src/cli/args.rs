@@ -41,6 +41,12 @@ pub enum Command {
     Verify,
     /// List the node kinds this build knows, with their params.
     Kinds,
+    /// Check ONNX Runtime (library, version, providers) and every model folder.
+    Doctor {
+        /// Folder holding model folders.
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+    },
     /// Run one node's job from a job file (the worker side of remote executors).
     RunNode(RunNodeArgs),
 }

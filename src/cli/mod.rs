@@ -2,6 +2,7 @@
 //! One place ([`run`]) turns errors into messages and exit codes.
 
 mod args;
+mod doctor;
 mod exec;
 mod graph;
 mod inspect;
@@ -36,6 +37,7 @@ pub fn run(registry: Registry) -> ExitCode {
         Command::Gc(ref args) => maintenance::gc(&cli, args),
         Command::Verify => maintenance::verify(&cli),
         Command::Kinds => inspect::kinds(&registry, cli.json),
+        Command::Doctor { ref models } => doctor::doctor(&cli, models),
         Command::RunNode(ref args) => worker::run_node(&cli, args, &registry),
     };
     match result {
