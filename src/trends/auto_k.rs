@@ -7,7 +7,8 @@ use ndarray::{Array2, ArrayView2, Axis, CowArray, Ix2};
 use rayon::prelude::*;
 
 use super::error::TrendsError;
-use super::kmeans::{check_params, fit_checked, KMeansFit, KMeansParams, Points};
+use super::kmeans::{check_params, fit_checked, KMeansFit, KMeansParams};
+use super::points::Points;
 use super::seeded::{sample_indices, Stream};
 use super::silhouette::silhouette_scores;
 use super::validate::check_matrix;
@@ -63,7 +64,8 @@ pub struct KCandidate {
     /// Whether this K was fitted on all points (the best K, then each K the
     /// size rule fell back to).
     pub fitted_on_all: bool,
-    /// The smallest cluster of that fit on all points.
+    /// The smallest cluster of that fit on all points (an empty cluster
+    /// counts as 0, so it too makes the size rule lower K).
     pub smallest_cluster: Option<usize>,
     /// The K finally returned.
     pub chosen: bool,
@@ -98,20 +100,75 @@ pub fn pick_k_auto(x: ArrayView2<f32>, params: &AutoKParams) -> Result<AutoK, Tr
     } else {
         x.into()
     };
-
     let ks: Vec<usize> = (params.k_min..=params.k_max).collect();
-    let sample_points = Points::new(sample.view());
+    let (fits, mut candidates) = search(sample.view(), &ks, params)?;
+    let best = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.silhouette.map(|s| (i, s)))
+        .fold(None, |best: Option<(usize, f64)>, (i, s)| match best {
+            Some((_, b)) if s <= b => best,
+            _ => Some((i, s)),
+        })
+        .map(|(i, _)| i)
+        .ok_or(TrendsError::NoValidK {
+            k_min: params.k_min,
+            k_max: params.k_max,
+        })?;
+    candidates[best].best_silhouette = true;
+
+    // The size rule: refit on all points, lowering K while a cluster is small.
+    let mut reusable = (sample_size == n).then_some(fits);
+    let mut all_points = None;
+    let mut fit_all = |i: usize| match reusable.as_mut() {
+        Some(fits) => std::mem::replace(&mut fits[i], empty_fit()),
+        None => fit_checked(
+            all_points.get_or_insert_with(|| Points::new(x)),
+            &params.kmeans(ks[i]),
+        ),
+    };
+    let mut index = best;
+    let mut fit = fit_all(index);
+    loop {
+        let smallest = fit.sizes().into_iter().min().unwrap_or(0);
+        candidates[index].fitted_on_all = true;
+        candidates[index].smallest_cluster = Some(smallest);
+        if smallest >= params.min_cluster_size || index == 0 {
+            break;
+        }
+        index -= 1;
+        fit = fit_all(index);
+    }
+    candidates[index].chosen = true;
+    Ok(AutoK {
+        k: ks[index],
+        sizes: fit.sizes(),
+        labels: fit.labels,
+        centroids: fit.centroids,
+        candidates,
+        size_refits: best - index,
+        sample_size,
+    })
+}
+
+/// Fits every K on the sample (in parallel) and scores each fit that has two
+/// or more clusters, all silhouettes from one pass over the distances.
+fn search(
+    sample: ArrayView2<f32>,
+    ks: &[usize],
+    params: &AutoKParams,
+) -> Result<(Vec<KMeansFit>, Vec<KCandidate>), TrendsError> {
+    let points = Points::new(sample);
     let fits: Vec<KMeansFit> = ks
         .par_iter()
-        .map(|&k| fit_checked(&sample_points, &params.kmeans(k)))
+        .map(|&k| fit_checked(&points, &params.kmeans(k)))
         .collect();
-    drop(sample_points);
+    drop(points);
     let scored: Vec<usize> = (0..ks.len())
         .filter(|&i| fits[i].sizes().iter().filter(|&&s| s > 0).count() >= 2)
         .collect();
     let labelings: Vec<&[usize]> = scored.iter().map(|&i| fits[i].labels.as_slice()).collect();
-    let scores = silhouette_scores(sample.view(), &labelings)?;
-
+    let scores = silhouette_scores(sample, &labelings)?;
     let mut candidates: Vec<KCandidate> = ks
         .iter()
         .map(|&k| KCandidate {
@@ -123,53 +180,10 @@ pub fn pick_k_auto(x: ArrayView2<f32>, params: &AutoKParams) -> Result<AutoK, Tr
             chosen: false,
         })
         .collect();
-    let mut best: Option<(usize, f64)> = None;
-    for (&i, &score) in scored.iter().zip(&scores) {
+    for (&i, score) in scored.iter().zip(scores) {
         candidates[i].silhouette = Some(score);
-        if best.is_none_or(|(_, b)| score > b) {
-            best = Some((i, score));
-        }
     }
-    let Some((mut index, _)) = best else {
-        return Err(TrendsError::NoValidK {
-            k_min: params.k_min,
-            k_max: params.k_max,
-        });
-    };
-    candidates[index].best_silhouette = true;
-
-    let mut cached = (sample_size == n).then_some(fits);
-    let mut all_points = None;
-    let mut fit_all = |i: usize| match cached.as_mut() {
-        Some(fits) => std::mem::replace(&mut fits[i], empty_fit()),
-        None => fit_checked(
-            all_points.get_or_insert_with(|| Points::new(x)),
-            &params.kmeans(ks[i]),
-        ),
-    };
-    let mut size_refits = 0;
-    let mut fit = fit_all(index);
-    loop {
-        let smallest = fit.sizes().into_iter().min().unwrap_or(0);
-        candidates[index].fitted_on_all = true;
-        candidates[index].smallest_cluster = Some(smallest);
-        if smallest >= params.min_cluster_size || index == 0 {
-            break;
-        }
-        index -= 1;
-        size_refits += 1;
-        fit = fit_all(index);
-    }
-    candidates[index].chosen = true;
-    Ok(AutoK {
-        k: ks[index],
-        sizes: fit.sizes(),
-        labels: fit.labels,
-        centroids: fit.centroids,
-        candidates,
-        size_refits,
-        sample_size,
-    })
+    Ok((fits, candidates))
 }
 
 /// Checks the parameters against `n` rows; returns the sample size.

@@ -6,9 +6,10 @@ use ndarray::{Array2, ArrayView3};
 
 use super::background::{foreground_mask, BackgroundRule};
 use super::error::TrendsError;
-use super::kmeans::{check_params, fit_checked, KMeansParams, Points};
+use super::kmeans::{check_params, fit_checked, KMeansParams};
 use super::most_common::most_common;
 use super::palette::Palette;
+use super::points::Points;
 use super::validate::check_image;
 
 /// How to find the dominant colour; the defaults are the seed's.

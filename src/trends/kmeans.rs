@@ -6,12 +6,13 @@
 use ndarray::linalg::general_mat_mul;
 use std::ops::Range;
 
-use ndarray::{s, Array2, ArrayView2, Axis, Zip};
+use ndarray::{s, Array2, ArrayView2, Zip};
 use rayon::prelude::*;
 
 use super::error::TrendsError;
 use super::kmeans_init::kmeans_plus_plus;
 use super::pairwise::{blocks, squared_norms, BLOCK_ROWS};
+use super::points::Points;
 use super::seeded::{seeded_rng, Stream};
 use super::validate::check_matrix;
 
@@ -80,51 +81,6 @@ pub(crate) fn check_params(points: usize, params: &KMeansParams) -> Result<(), T
     Ok(())
 }
 
-/// The rows to cluster, with what every iteration needs precomputed: a
-/// column-major copy (feature × point), which matrixmultiply reads far faster
-/// than the row-major original when there are only a few centres, and the
-/// squared row norms.
-pub(crate) struct Points<'a> {
-    rows: ArrayView2<'a, f32>,
-    columns: Array2<f32>,
-    norms: Vec<f64>,
-}
-
-impl<'a> Points<'a> {
-    pub(crate) fn new(rows: ArrayView2<'a, f32>) -> Self {
-        Self {
-            rows,
-            columns: rows.t().as_standard_layout().into_owned(),
-            norms: squared_norms(rows),
-        }
-    }
-
-    pub(crate) fn rows(&self) -> ArrayView2<'a, f32> {
-        self.rows
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.rows.nrows()
-    }
-
-    /// Squared distances from every point to each of the points `chosen`.
-    pub(crate) fn squared_distances_to(&self, chosen: &[usize]) -> Vec<Vec<f64>> {
-        let candidates = self.rows.select(Axis(0), chosen);
-        let mut dots = Array2::<f32>::zeros((chosen.len(), self.len()));
-        general_mat_mul(1.0, &candidates, &self.columns, 0.0, &mut dots);
-        dots.rows()
-            .into_iter()
-            .zip(chosen)
-            .map(|(row, &c)| {
-                row.iter()
-                    .zip(&self.norms)
-                    .map(|(&dot, &norm)| (norm + self.norms[c] - 2.0 * f64::from(dot)).max(0.0))
-                    .collect()
-            })
-            .collect()
-    }
-}
-
 /// [`kmeans`] on input that has already been checked.
 pub(crate) fn fit_checked(points: &Points, params: &KMeansParams) -> KMeansFit {
     let mut rng = seeded_rng(params.seed, Stream::KMeansInit);
@@ -136,7 +92,7 @@ pub(crate) fn fit_checked(points: &Points, params: &KMeansParams) -> KMeansFit {
     while iterations < params.max_iterations && !converged {
         iterations += 1;
         let step = assign(points, centroids.view());
-        let updated = step.centroids(points.rows, centroids.view());
+        let updated = step.centroids(points.rows(), centroids.view());
         let shift: f64 = Zip::from(&updated)
             .and(&centroids)
             .fold(0.0, |acc, &a, &b| {
@@ -243,7 +199,7 @@ fn assign_block(
         part.min_squared
             .push((points.norms[i] + best_value).max(0.0));
         part.counts[best] += 1;
-        for (sum, &v) in part.sums.row_mut(best).iter_mut().zip(points.rows.row(i)) {
+        for (sum, &v) in part.sums.row_mut(best).iter_mut().zip(points.rows().row(i)) {
             *sum += f64::from(v);
         }
     }
@@ -325,6 +281,23 @@ mod tests {
             kmeans(x.view(), &params).unwrap(),
             kmeans(x.view(), &params).unwrap()
         );
+    }
+
+    #[test]
+    fn same_bits_on_one_thread_and_many() {
+        let (x, _) = blobs(&[500, 400, 300], 8, 4.0, 3);
+        let params = KMeansParams::new(5);
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let a = one.install(|| kmeans(x.view(), &params).unwrap());
+        let b = many.install(|| kmeans(x.view(), &params).unwrap());
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use ndarray::{Array2, Axis};
 use rand::Rng;
 
-use super::kmeans::Points;
+use super::points::Points;
 
 /// `k` initial centres taken from `points` (`k <= points.len()` is the
 /// caller's check).

@@ -23,6 +23,7 @@ mod kmeans_init;
 mod most_common;
 mod pairwise;
 mod palette;
+mod points;
 mod prompt_parts;
 mod prompt_template;
 mod seeded;

@@ -4,10 +4,9 @@
 
 use std::ops::Range;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 
-/// Rows per block: a 256×512 f64 block is 1 MiB, and a 256×256 tile keeps
-/// matrixmultiply near its peak.
+/// Points per k-means assignment block (one rayon task each).
 pub(crate) const BLOCK_ROWS: usize = 256;
 
 /// Splits `0..n` into consecutive ranges of at most `size` rows.
@@ -23,11 +22,6 @@ pub(crate) fn squared_norms(x: ArrayView2<f32>) -> Vec<f64> {
         .into_iter()
         .map(|row| row.iter().map(|&v| f64::from(v) * f64::from(v)).sum())
         .collect()
-}
-
-/// An f64 copy of some rows of `x`.
-pub(crate) fn upcast_rows(x: ArrayView2<f32>, rows: Range<usize>) -> Array2<f64> {
-    x.slice(ndarray::s![rows, ..]).mapv(f64::from)
 }
 
 /// Turns a squared distance computed by dot products into a distance,
@@ -54,10 +48,9 @@ mod tests {
     }
 
     #[test]
-    fn norms_and_upcast() {
+    fn norms_and_distances() {
         let x = array![[3.0f32, 4.0], [1.0, 0.0]];
         assert_eq!(squared_norms(x.view()), vec![25.0, 1.0]);
-        assert_eq!(upcast_rows(x.view(), 1..2), array![[1.0f64, 0.0]]);
         assert_eq!(distance_from_squared(-1e-12), 0.0);
         assert_eq!(distance_from_squared(4.0), 2.0);
     }

@@ -13,12 +13,12 @@ use ndarray::{s, Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
 use super::error::TrendsError;
-use super::pairwise::{blocks, distance_from_squared, squared_norms, upcast_rows};
+use super::pairwise::{blocks, distance_from_squared, squared_norms};
 use super::validate::check_matrix;
 
 /// Rows per side of a distance tile: a 512×512 f64 tile (2 MiB) keeps the
 /// f64 matrix multiply near its peak.
-pub(crate) const TILE_ROWS: usize = 512;
+const TILE_ROWS: usize = 512;
 
 /// Tiles are dealt round-robin to this many independent accumulators, and the
 /// accumulators are added in a fixed order: the result does not depend on the
@@ -52,14 +52,14 @@ pub fn silhouette_scores(
 /// Labels mapped to `0..sizes.len()` in sorted order of the original values
 /// (scikit-learn's `LabelEncoder`), placed at `offset` in the shared
 /// per-point accumulator.
-pub(crate) struct Coding {
+struct Coding {
     codes: Vec<usize>,
     sizes: Vec<usize>,
     offset: usize,
 }
 
 impl Coding {
-    pub(crate) fn new(labels: &[usize], rows: usize, offset: usize) -> Result<Self, TrendsError> {
+    fn new(labels: &[usize], rows: usize, offset: usize) -> Result<Self, TrendsError> {
         if labels.len() != rows {
             return Err(TrendsError::LabelLength {
                 labels: labels.len(),
@@ -145,7 +145,7 @@ fn samples_for(x: ArrayView2<f32>, labelings: &[&[usize]]) -> Result<Vec<Vec<f64
 
 /// For every point and every (labeling, cluster) column, the sum of the
 /// point's distances to that cluster's members (itself excluded).
-pub(crate) fn cluster_distance_sums(
+fn cluster_distance_sums(
     x: ArrayView2<f32>,
     codings: &[Coding],
     width: usize,
@@ -174,8 +174,9 @@ pub(crate) fn cluster_distance_sums(
         .into_par_iter()
         .map(|p| {
             let mut acc = Array2::<f64>::zeros((n, width));
+            let mut tiler = Tiler::new(x.ncols(), tile_rows.min(n));
             for (rows, cols) in tiles.iter().skip(p).step_by(partitions) {
-                add_tile(x, &norms, &one_hot, rows, cols, &mut acc);
+                tiler.add_tile(x, &norms, &one_hot, rows, cols, &mut acc);
             }
             acc
         })
@@ -187,44 +188,67 @@ pub(crate) fn cluster_distance_sums(
     total
 }
 
-/// Adds the distances between `rows` and `cols` (a tile on or above the
-/// diagonal) to both sides' per-cluster sums.
-fn add_tile(
-    x: ArrayView2<f32>,
-    norms: &[f64],
-    one_hot: &Array2<f64>,
-    rows: &Range<usize>,
-    cols: &Range<usize>,
-    acc: &mut Array2<f64>,
-) {
-    let a = upcast_rows(x, rows.clone());
-    let b = upcast_rows(x, cols.clone());
-    let mut d = Array2::<f64>::zeros((rows.len(), cols.len()));
-    general_mat_mul(1.0, &a, &b.t(), 0.0, &mut d);
-    for (mut line, &norm_a) in d.rows_mut().into_iter().zip(&norms[rows.clone()]) {
-        for (v, &norm_b) in line.iter_mut().zip(&norms[cols.clone()]) {
-            *v = distance_from_squared(norm_a + norm_b - 2.0 * *v);
+/// Scratch space for one thread's tiles, reused from tile to tile.
+struct Tiler {
+    rows: Array2<f64>,
+    columns: Array2<f64>,
+    distances: Array2<f64>,
+}
+
+impl Tiler {
+    fn new(features: usize, tile_rows: usize) -> Self {
+        Self {
+            rows: Array2::zeros((tile_rows, features)),
+            columns: Array2::zeros((features, tile_rows)),
+            distances: Array2::zeros((tile_rows, tile_rows)),
         }
     }
-    let diagonal = rows == cols;
-    if diagonal {
-        d.diag_mut().fill(0.0);
-    }
-    general_mat_mul(
-        1.0,
-        &d,
-        &one_hot.slice(s![cols.clone(), ..]),
-        1.0,
-        &mut acc.slice_mut(s![rows.clone(), ..]),
-    );
-    if !diagonal {
+
+    /// Adds the distances between `rows` and `cols` (a tile on or above the
+    /// diagonal) to both sides' per-cluster sums.
+    fn add_tile(
+        &mut self,
+        x: ArrayView2<f32>,
+        norms: &[f64],
+        one_hot: &Array2<f64>,
+        rows: &Range<usize>,
+        cols: &Range<usize>,
+        acc: &mut Array2<f64>,
+    ) {
+        let mut a = self.rows.slice_mut(s![..rows.len(), ..]);
+        a.zip_mut_with(&x.slice(s![rows.clone(), ..]), |o, &v| *o = f64::from(v));
+        // Feature-major, so the multiply packs contiguous runs.
+        let mut b = self.columns.slice_mut(s![.., ..cols.len()]);
+        b.zip_mut_with(&x.slice(s![cols.clone(), ..]).t(), |o, &v| {
+            *o = f64::from(v)
+        });
+        let mut d = self.distances.slice_mut(s![..rows.len(), ..cols.len()]);
+        general_mat_mul(1.0, &a, &b, 0.0, &mut d);
+        for (mut line, &norm_a) in d.rows_mut().into_iter().zip(&norms[rows.clone()]) {
+            for (v, &norm_b) in line.iter_mut().zip(&norms[cols.clone()]) {
+                *v = distance_from_squared(norm_a + norm_b - 2.0 * *v);
+            }
+        }
+        let diagonal = rows == cols;
+        if diagonal {
+            d.diag_mut().fill(0.0);
+        }
         general_mat_mul(
             1.0,
-            &d.t(),
-            &one_hot.slice(s![rows.clone(), ..]),
+            &d,
+            &one_hot.slice(s![cols.clone(), ..]),
             1.0,
-            &mut acc.slice_mut(s![cols.clone(), ..]),
+            &mut acc.slice_mut(s![rows.clone(), ..]),
         );
+        if !diagonal {
+            general_mat_mul(
+                1.0,
+                &d.t(),
+                &one_hot.slice(s![rows.clone(), ..]),
+                1.0,
+                &mut acc.slice_mut(s![cols.clone(), ..]),
+            );
+        }
     }
 }
 
@@ -296,6 +320,22 @@ mod tests {
         let both = silhouette_scores(x.view(), &[&labels, &other]).unwrap();
         assert_eq!(both[0], silhouette_score(x.view(), &labels).unwrap());
         assert_eq!(both[1], silhouette_score(x.view(), &other).unwrap());
+    }
+
+    #[test]
+    fn same_bits_on_one_thread_and_many() {
+        let (x, labels) = crate::trends::test_data::blobs(&[700, 600, 500], 12, 2.0, 8);
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let a = one.install(|| silhouette_samples(x.view(), &labels).unwrap());
+        let b = many.install(|| silhouette_samples(x.view(), &labels).unwrap());
+        assert_eq!(a, b);
     }
 
     #[test]
