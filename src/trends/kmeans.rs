@@ -3,10 +3,10 @@
 //! variance), written by hand so that the assignment step is a blocked matrix
 //! multiply spread over threads, and so that one seed gives one result.
 
-use ndarray::linalg::general_mat_mul;
 use std::ops::Range;
 
-use ndarray::{s, Array2, ArrayView2, Zip};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array2, ArrayView2, Axis, Zip};
 use rayon::prelude::*;
 
 use super::error::TrendsError;
@@ -120,9 +120,9 @@ fn mean_variance(features: ArrayView2<f32>) -> f64 {
     let total: f64 = features
         .rows()
         .into_iter()
-        .map(|column| {
-            let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-            column
+        .map(|feature| {
+            let mean = feature.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+            feature
                 .iter()
                 .map(|&v| (f64::from(v) - mean).powi(2))
                 .sum::<f64>()
@@ -199,8 +199,15 @@ fn assign_block(
         part.min_squared
             .push((points.norms[i] + best_value).max(0.0));
         part.counts[best] += 1;
-        for (sum, &v) in part.sums.row_mut(best).iter_mut().zip(points.rows().row(i)) {
-            *sum += f64::from(v);
+        let mut sum = part.sums.row_mut(best);
+        let point = points.rows().index_axis_move(Axis(0), i);
+        match (sum.as_slice_mut(), point.as_slice()) {
+            (Some(sum), Some(point)) => {
+                for (s, &v) in sum.iter_mut().zip(point) {
+                    *s += f64::from(v);
+                }
+            }
+            _ => sum.zip_mut_with(&point, |s, &v| *s += f64::from(v)),
         }
     }
     part
