@@ -1,7 +1,8 @@
 //! The silhouette coefficient, equal to scikit-learn's `silhouette_score`
 //! (euclidean) but computed in blocks: the pairwise distances are made tile by
 //! tile from dot products in f64 and immediately summed per cluster, so memory
-//! stays O(block² + n·k) and no n×n matrix ever exists.
+//! stays O(tile·(tile + features)) per thread plus O(n·k) per accumulator,
+//! and no n×n matrix ever exists.
 //!
 //! Several labelings of the same points (one per candidate K) share one pass
 //! over the distance tiles, which is what makes choosing K cheap.
