@@ -11,3 +11,4 @@ pub mod cli;
 pub mod engine;
 pub mod models;
 pub mod stages;
+pub mod trends;
