@@ -5,6 +5,7 @@
 //! - [`ModelFolder`]: a folder models/export.py wrote, with its checked `manifest.json`.
 //! - [`SharedSession`]: one ONNX session per (file, device, threads) per process, signature-checked.
 //! - [`ClipTokenizer`], [`ClipModel`]: CLIP ids and L2-normalised embeddings.
+//! - [`SdTurbo`]: SD-Turbo text-to-image ([`sd`]).
 //! - [`doctor()`]: the report behind `t2d doctor`.
 
 pub mod clip;
@@ -28,5 +29,6 @@ pub use error::ModelError;
 pub use locate::locate_library;
 pub use manifest::{ClipParams, Manifest, ModelFolder, SdParams};
 pub use runtime::Runtime;
+pub use sd::{GenerateRequest, Generated, InitialNoise, Precision, Progress, SdError, SdTurbo, Timings};
 pub use session::{SessionKey, SharedSession, TensorInput, TensorOutput};
 pub use tokenizer::ClipTokenizer;

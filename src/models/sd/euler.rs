@@ -179,9 +179,18 @@ impl EulerDiscrete {
 
     /// `sample / sqrt(sigma² + 1)`: the UNet's input at step `i`.
     pub fn scale_model_input(&self, sample: &[f32], i: usize) -> Vec<f32> {
+        let mut scaled = vec![0.0; sample.len()];
+        self.scale_model_input_into(sample, i, &mut scaled);
+        scaled
+    }
+
+    /// [`Self::scale_model_input`] into a buffer the caller reuses across steps.
+    pub fn scale_model_input_into(&self, sample: &[f32], i: usize, out: &mut [f32]) {
         let sigma = self.sigmas[i];
         let scale = (sigma * sigma + 1.0).sqrt();
-        sample.iter().map(|x| x / scale).collect()
+        for (y, x) in out.iter_mut().zip(sample) {
+            *y = x / scale;
+        }
     }
 
     /// One Euler step from `sample` at step `i` given the model's output.
