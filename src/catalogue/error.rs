@@ -36,11 +36,7 @@ pub enum CatalogueError {
         .missing.join(", "),
         .found.join(", ")
     )]
-    MissingColumns {
-        path: PathBuf,
-        missing: Vec<String>,
-        found: Vec<String>,
-    },
+    MissingColumns { path: PathBuf, missing: Vec<String>, found: Vec<String> },
 
     #[error("{path} line {line}: {source}")]
     Csv {

@@ -5,8 +5,8 @@
 /// The strings pandas reads as NaN by default (`pandas._libs.parsers.STR_NA_VALUES`,
 /// checked against pandas 3.1). The empty string is among them.
 const PANDAS_NA: [&str; 19] = [
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
+    "NULL", "NaN", "None", "n/a", "nan", "null",
 ];
 
 /// The cell as pandas would keep it: `None` for its default NA strings.
@@ -42,9 +42,7 @@ pub(crate) fn year(raw: &str) -> Year {
         return Year::Value(y);
     }
     match raw.parse::<f64>() {
-        Ok(y) if y.fract() == 0.0 && y >= f64::from(i32::MIN) && y <= f64::from(i32::MAX) => {
-            Year::Value(y as i32)
-        }
+        Ok(y) if y.fract() == 0.0 && y >= f64::from(i32::MIN) && y <= f64::from(i32::MAX) => Year::Value(y as i32),
         _ => Year::Invalid,
     }
 }

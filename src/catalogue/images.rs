@@ -35,30 +35,16 @@ impl ImageIndex {
     pub fn build(root: &Path) -> Result<Self, CatalogueError> {
         match fs::metadata(root) {
             Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                return Err(CatalogueError::ImagesNotFound {
-                    path: root.to_owned(),
-                })
-            }
+            Ok(_) => return Err(CatalogueError::ImagesNotFound { path: root.to_owned() }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(CatalogueError::ImagesNotFound {
-                    path: root.to_owned(),
-                })
+                return Err(CatalogueError::ImagesNotFound { path: root.to_owned() })
             }
-            Err(source) => {
-                return Err(CatalogueError::Io {
-                    path: root.to_owned(),
-                    source,
-                })
-            }
+            Err(source) => return Err(CatalogueError::Io { path: root.to_owned(), source }),
         }
         let mut index = ImageIndex::default();
         let mut pending = vec![(root.to_owned(), 0usize)];
         while let Some((dir, depth)) = pending.pop() {
-            let io_err = |source| CatalogueError::Io {
-                path: dir.clone(),
-                source,
-            };
+            let io_err = |source| CatalogueError::Io { path: dir.clone(), source };
             for entry in fs::read_dir(&dir).map_err(io_err)? {
                 let entry = entry.map_err(io_err)?;
                 let path = entry.path();
@@ -156,10 +142,7 @@ mod tests {
     fn missing_root_is_a_typed_error() {
         let dir = tempfile::tempdir().unwrap();
         let err = ImageIndex::build(&dir.path().join("images")).unwrap_err();
-        assert!(
-            matches!(err, CatalogueError::ImagesNotFound { .. }),
-            "{err}"
-        );
+        assert!(matches!(err, CatalogueError::ImagesNotFound { .. }), "{err}");
         assert!(err.to_string().contains("images/{id}.jpg"), "{err}");
     }
 }

@@ -40,19 +40,12 @@ impl Catalogue {
         let mut products = Vec::with_capacity(table.rows.len());
         for style in table.rows {
             match index.find(style.id) {
-                Some(path) => products.push(Product {
-                    image: path.to_owned(),
-                    style,
-                }),
+                Some(path) => products.push(Product { image: path.to_owned(), style }),
                 None => report.missing_images.push(style.id),
             }
         }
         report.products = products.len();
-        Ok(Catalogue {
-            columns: table.columns,
-            products,
-            report,
-        })
+        Ok(Catalogue { columns: table.columns, products, report })
     }
 
     /// Whether `column` was in the `styles.csv` header.
@@ -80,11 +73,7 @@ mod tests {
         assert_eq!(r.rows_read, planted.rows_read());
         let lines: Vec<u64> = r.malformed.first.iter().map(|m| m.line).collect();
         assert_eq!(lines, planted.malformed_lines);
-        assert!(r
-            .malformed
-            .first
-            .iter()
-            .all(|m| matches!(m.reason, MalformedReason::TooManyFields { .. })));
+        assert!(r.malformed.first.iter().all(|m| matches!(m.reason, MalformedReason::TooManyFields { .. })));
         assert_eq!(r.short_rows.first, planted.short_lines);
         assert_eq!(r.duplicate_ids.count, 0);
         assert_eq!(r.invalid_years.count, 0);
@@ -93,74 +82,34 @@ mod tests {
         assert_eq!(r.products, planted.products());
         assert_eq!(cat.products.len(), planted.products());
 
-        let image = |id: i64| {
-            cat.products
-                .iter()
-                .find(|p| p.style.id == id)
-                .map(|p| p.image.clone())
-        };
+        let image = |id: i64| cat.products.iter().find(|p| p.style.id == id).map(|p| p.image.clone());
         for &id in &planted.nested_image_ids {
-            assert_eq!(
-                image(id),
-                Some(
-                    planted
-                        .images_dir
-                        .join(NESTED_DIR)
-                        .join(format!("{id}.jpg"))
-                )
-            );
+            assert_eq!(image(id), Some(planted.images_dir.join(NESTED_DIR).join(format!("{id}.jpg"))));
         }
         for &id in &planted.shadowed_image_ids {
-            assert_eq!(
-                image(id),
-                Some(planted.images_dir.join(format!("{id}.jpg"))),
-                "top level wins"
-            );
+            assert_eq!(image(id), Some(planted.images_dir.join(format!("{id}.jpg"))), "top level wins");
         }
-        for &id in planted
-            .empty_image_ids
-            .iter()
-            .chain(&planted.truncated_image_ids)
-        {
-            assert!(
-                image(id).is_some(),
-                "like the notebook, ingest only checks that the file exists"
-            );
+        for &id in planted.empty_image_ids.iter().chain(&planted.truncated_image_ids) {
+            assert!(image(id).is_some(), "like the notebook, ingest only checks that the file exists");
         }
         for &id in &planted.malformed_ids {
-            assert_eq!(
-                image(id),
-                None,
-                "skipped rows stay skipped though their photo exists"
-            );
+            assert_eq!(image(id), None, "skipped rows stay skipped though their photo exists");
         }
         // pandas 3.1.1 on this very output: read_csv(on_bad_lines="warn") gives
         // 297 rows and skips lines 111, 194, 263; find_image_path finds 294.
-        assert_eq!(
-            (r.rows_read, lines.as_slice(), r.products),
-            (297, &[111, 194, 263][..], 294)
-        );
+        assert_eq!((r.rows_read, lines.as_slice(), r.products), (297, &[111, 194, 263][..], 294));
 
         let shown = r.to_string();
-        assert!(
-            shown.contains(&format!("{} rows read", planted.rows_read())),
-            "{shown}"
-        );
+        assert!(shown.contains(&format!("{} rows read", planted.rows_read())), "{shown}");
     }
 
     #[test]
     fn a_folder_without_the_layout_is_a_typed_error() {
         let dir = tempfile::tempdir().unwrap();
         let err = Catalogue::load(dir.path()).unwrap_err();
-        assert!(
-            matches!(err, CatalogueError::StylesNotFound { .. }),
-            "{err}"
-        );
+        assert!(matches!(err, CatalogueError::StylesNotFound { .. }), "{err}");
         std::fs::write(dir.path().join("styles.csv"), "id\n1\n").unwrap();
         let err = Catalogue::load(dir.path()).unwrap_err();
-        assert!(
-            matches!(err, CatalogueError::ImagesNotFound { .. }),
-            "{err}"
-        );
+        assert!(matches!(err, CatalogueError::ImagesNotFound { .. }), "{err}");
     }
 }

@@ -50,20 +50,9 @@ pub struct IngestReport {
 
 impl fmt::Display for IngestReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} rows read, {} malformed",
-            self.styles_csv.display(),
-            self.rows_read,
-            self.malformed.count
-        )?;
+        write!(f, "{}: {} rows read, {} malformed", self.styles_csv.display(), self.rows_read, self.malformed.count)?;
         if !self.malformed.first.is_empty() {
-            let lines: Vec<String> = self
-                .malformed
-                .first
-                .iter()
-                .map(|m| m.line.to_string())
-                .collect();
+            let lines: Vec<String> = self.malformed.first.iter().map(|m| m.line.to_string()).collect();
             write!(f, " (lines {}", lines.join(", "))?;
             if self.malformed.count > lines.len() {
                 f.write_str(", …")?;

@@ -59,10 +59,7 @@ mod tests {
         assert_ne!(a, derive_rng(43, &[b"group", b"Tshirts"]).next_u64());
         assert_ne!(a, derive_rng(42, &[b"group", b"Shirts"]).next_u64());
         // length prefixes keep ("ab","c") apart from ("a","bc")
-        assert_ne!(
-            derive_seed(1, &[b"ab", b"c"]),
-            derive_seed(1, &[b"a", b"bc"])
-        );
+        assert_ne!(derive_seed(1, &[b"ab", b"c"]), derive_seed(1, &[b"a", b"bc"]));
     }
 
     #[test]

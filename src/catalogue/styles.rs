@@ -40,13 +40,8 @@ pub struct StylesTable {
 /// Reads `styles.csv` as pandas `read_csv(on_bad_lines="skip")` would, into typed rows.
 pub fn read_styles(path: &Path) -> Result<StylesTable, CatalogueError> {
     let bytes = fs::read(path).map_err(|source| match source.kind() {
-        io::ErrorKind::NotFound => CatalogueError::StylesNotFound {
-            path: path.to_owned(),
-        },
-        _ => CatalogueError::Io {
-            path: path.to_owned(),
-            source,
-        },
+        io::ErrorKind::NotFound => CatalogueError::StylesNotFound { path: path.to_owned() },
+        _ => CatalogueError::Io { path: path.to_owned(), source },
     })?;
     Parser::new(path, &bytes).run()
 }
@@ -66,29 +61,17 @@ struct Layout {
 
 impl<'a> Parser<'a> {
     fn new(path: &'a Path, bytes: &'a [u8]) -> Self {
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
-        Parser {
-            path,
-            lines: LineCounter::new(bytes),
-            reader,
-        }
+        let reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        Parser { path, lines: LineCounter::new(bytes), reader }
     }
 
     fn run(mut self) -> Result<StylesTable, CatalogueError> {
         let mut record = csv::ByteRecord::new();
         if !self.next(&mut record)? {
-            return Err(CatalogueError::EmptyStyles {
-                path: self.path.to_owned(),
-            });
+            return Err(CatalogueError::EmptyStyles { path: self.path.to_owned() });
         }
         let layout = self.layout(&record)?;
-        let mut report = IngestReport {
-            styles_csv: self.path.to_owned(),
-            ..IngestReport::default()
-        };
+        let mut report = IngestReport { styles_csv: self.path.to_owned(), ..IngestReport::default() };
         let mut rows = Vec::new();
         let mut seen = HashSet::new();
         while self.next(&mut record)? {
@@ -97,10 +80,7 @@ impl<'a> Parser<'a> {
             if record.len() > layout.width {
                 report.malformed.push(Malformed {
                     line,
-                    reason: MalformedReason::TooManyFields {
-                        expected: layout.width,
-                        found: record.len(),
-                    },
+                    reason: MalformedReason::TooManyFields { expected: layout.width, found: record.len() },
                 });
                 continue;
             }
@@ -118,11 +98,7 @@ impl<'a> Parser<'a> {
             }
         }
         report.products = rows.len();
-        Ok(StylesTable {
-            columns: layout.columns,
-            rows,
-            report,
-        })
+        Ok(StylesTable { columns: layout.columns, rows, report })
     }
 
     /// The next non-blank record, if any.
@@ -130,11 +106,7 @@ impl<'a> Parser<'a> {
         loop {
             let more = self.reader.read_byte_record(record).map_err(|source| {
                 let line = source.position().map_or(0, |p| p.line());
-                CatalogueError::Csv {
-                    path: self.path.to_owned(),
-                    line,
-                    source,
-                }
+                CatalogueError::Csv { path: self.path.to_owned(), line, source }
             })?;
             if !more {
                 return Ok(false);
@@ -148,8 +120,7 @@ impl<'a> Parser<'a> {
 
     fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
         let offset = record.position().map_or(0, |p| p.byte());
-        self.lines
-            .record_line(usize::try_from(offset).unwrap_or(usize::MAX))
+        self.lines.record_line(usize::try_from(offset).unwrap_or(usize::MAX))
     }
 
     fn layout(&self, header: &csv::ByteRecord) -> Result<Layout, CatalogueError> {
@@ -169,20 +140,10 @@ impl<'a> Parser<'a> {
                 found: names.iter().map(|n| n.to_string()).collect(),
             });
         }
-        Ok(Layout {
-            width: header.len(),
-            columns: slots.iter().map(|(c, _)| *c).collect(),
-            slots,
-        })
+        Ok(Layout { width: header.len(), columns: slots.iter().map(|(c, _)| *c).collect(), slots })
     }
 
-    fn style(
-        &self,
-        layout: &Layout,
-        record: &csv::ByteRecord,
-        line: u64,
-        report: &mut IngestReport,
-    ) -> Option<Style> {
+    fn style(&self, layout: &Layout, record: &csv::ByteRecord, line: u64, report: &mut IngestReport) -> Option<Style> {
         let cell = |i: usize| record.get(i).map(String::from_utf8_lossy);
         let mut style = Style::new(0);
         style.line = line;
@@ -210,12 +171,7 @@ impl<'a> Parser<'a> {
                 Some(style)
             }
             None => {
-                report.malformed.push(Malformed {
-                    line,
-                    reason: MalformedReason::InvalidId {
-                        raw: raw.into_owned(),
-                    },
-                });
+                report.malformed.push(Malformed { line, reason: MalformedReason::InvalidId { raw: raw.into_owned() } });
                 None
             }
         }
@@ -234,11 +190,7 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            pos: 0,
-            line: 1,
-        }
+        LineCounter { bytes, pos: 0, line: 1 }
     }
 
     fn record_line(&mut self, offset: usize) -> u64 {
@@ -269,7 +221,8 @@ mod tests {
 
     use super::*;
 
-    const HEADER: &str = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName";
+    const HEADER: &str =
+        "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName";
 
     fn fixture() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogue/pandas_parity.csv")
@@ -292,26 +245,13 @@ mod tests {
         let r = &table.report;
         assert_eq!(r.records, 15);
         assert_eq!(r.rows_read, 12);
-        let malformed: Vec<(u64, MalformedReason)> = r
-            .malformed
-            .first
-            .iter()
-            .map(|m| (m.line, m.reason.clone()))
-            .collect();
-        let extra = |found| MalformedReason::TooManyFields {
-            expected: 10,
-            found,
-        };
+        let malformed: Vec<(u64, MalformedReason)> =
+            r.malformed.first.iter().map(|m| (m.line, m.reason.clone())).collect();
+        let extra = |found| MalformedReason::TooManyFields { expected: 10, found };
         let bad_id = |raw: &str| MalformedReason::InvalidId { raw: raw.into() };
         assert_eq!(
             malformed,
-            vec![
-                (4, extra(11)),
-                (10, extra(12)),
-                (12, extra(11)),
-                (14, bad_id("abc")),
-                (15, bad_id(""))
-            ]
+            vec![(4, extra(11)), (10, extra(12)), (12, extra(11)), (14, bad_id("abc")), (15, bad_id(""))]
         );
         assert_eq!(r.short_rows.first, vec![6, 7, 18]);
         assert_eq!(r.invalid_years.first, vec![17]);
@@ -319,10 +259,7 @@ mod tests {
         assert_eq!(r.products, 9);
 
         let ids: Vec<i64> = table.rows.iter().map(|s| s.id).collect();
-        assert_eq!(
-            ids,
-            vec![15970, 39386, 21379, 53759, 1855, 29114, 1164, 9204, 48123]
-        );
+        assert_eq!(ids, vec![15970, 39386, 21379, 53759, 1855, 29114, 1164, 9204, 48123]);
         let lines: Vec<u64> = table.rows.iter().map(|s| s.line).collect();
         assert_eq!(lines, vec![2, 3, 6, 7, 8, 13, 17, 18, 19]);
 
@@ -344,23 +281,11 @@ mod tests {
         }
 
         let by_id = |id| table.rows.iter().find(|s| s.id == id).unwrap();
-        assert_eq!(
-            by_id(39386).product_display_name.as_deref(),
-            Some("Peter England Men Party Blue Jeans, Slim")
-        );
-        assert_eq!(
-            by_id(29114).product_display_name.as_deref(),
-            Some("Puma Men Pack of 3 \"Socks\"")
-        );
-        assert_eq!(
-            by_id(1855).product_display_name.as_deref(),
-            Some("Inkfruit Mens Chain\nReaction T-shirt")
-        );
+        assert_eq!(by_id(39386).product_display_name.as_deref(), Some("Peter England Men Party Blue Jeans, Slim"));
+        assert_eq!(by_id(29114).product_display_name.as_deref(), Some("Puma Men Pack of 3 \"Socks\""));
+        assert_eq!(by_id(1855).product_display_name.as_deref(), Some("Inkfruit Mens Chain\nReaction T-shirt"));
         assert_eq!(by_id(21379).year, Some(2011));
-        assert_eq!(
-            by_id(48123).product_display_name.as_deref(),
-            Some("Gini and Jony Girls Pink Dress")
-        );
+        assert_eq!(by_id(48123).product_display_name.as_deref(), Some("Gini and Jony Girls Pink Dress"));
         assert_eq!(table.columns, Column::ALL.to_vec());
     }
 
@@ -380,34 +305,20 @@ mod tests {
         let missing = dir.path().join("styles.csv");
         let err = read_styles(&missing).unwrap_err();
         assert!(matches!(err, CatalogueError::StylesNotFound { .. }));
-        assert!(
-            err.to_string().contains(&missing.display().to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
         assert!(err.to_string().contains("images/"), "{err}");
 
         let (_d, path) = write("\n\n");
-        assert!(matches!(
-            read_styles(&path).unwrap_err(),
-            CatalogueError::EmptyStyles { .. }
-        ));
+        assert!(matches!(read_styles(&path).unwrap_err(), CatalogueError::EmptyStyles { .. }));
 
         let (_d, path) = write("sku;gender\n1;Men\n");
         let err = read_styles(&path).unwrap_err();
         assert!(matches!(err, CatalogueError::MissingColumns { .. }));
         let msg = err.to_string();
-        assert!(
-            msg.contains("no id column")
-                && msg.contains("sku;gender")
-                && msg.contains("comma-separated"),
-            "{msg}"
-        );
+        assert!(msg.contains("no id column") && msg.contains("sku;gender") && msg.contains("comma-separated"), "{msg}");
 
         let err = read_styles(dir.path()).unwrap_err();
-        assert!(
-            matches!(err, CatalogueError::Io { .. }),
-            "a folder is not a file: {err}"
-        );
+        assert!(matches!(err, CatalogueError::Io { .. }), "a folder is not a file: {err}");
     }
 
     #[test]
@@ -415,10 +326,7 @@ mod tests {
         let text = format!("{HEADER}\r\n\r\n\r\n1,Men\r\n   \r\n2,Men,a,b,c,d,e,f,g,h,i\r\n3\r\n");
         let (_d, path) = write(&text);
         let table = read_styles(&path).unwrap();
-        assert_eq!(
-            table.rows.iter().map(|s| s.line).collect::<Vec<_>>(),
-            vec![4, 7]
-        );
+        assert_eq!(table.rows.iter().map(|s| s.line).collect::<Vec<_>>(), vec![4, 7]);
         assert_eq!(table.report.malformed.first[0].line, 6);
         assert_eq!(table.report.records, 3);
     }

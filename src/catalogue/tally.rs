@@ -22,10 +22,7 @@ impl<T> Tally<T> {
 
 impl<T> Default for Tally<T> {
     fn default() -> Self {
-        Tally {
-            count: 0,
-            first: Vec::new(),
-        }
+        Tally { count: 0, first: Vec::new() }
     }
 }
 

@@ -41,6 +41,9 @@ pub enum Command {
     Verify,
     /// List the node kinds this build knows, with their params.
     Kinds,
+    /// Make datasets for tests and demos.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
     /// Check ONNX Runtime (library, version, providers) and every model folder.
     Doctor {
         /// Folder holding model folders.
@@ -49,6 +52,22 @@ pub enum Command {
     },
     /// Run one node's job from a job file (the worker side of remote executors).
     RunNode(RunNodeArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DatasetCommand {
+    /// Write a synthetic catalogue in the Kaggle layout (styles.csv + images/{id}.jpg), with the
+    /// real file's defects: malformed rows, ids without images, corrupt images.
+    Synth {
+        /// Folder to create (must be empty or absent).
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of products.
+        #[arg(long, default_value_t = 600)]
+        n: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Args, Debug, Clone)]

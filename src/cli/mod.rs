@@ -2,6 +2,7 @@
 //! One place ([`run`]) turns errors into messages and exit codes.
 
 mod args;
+mod dataset;
 mod doctor;
 mod exec;
 mod graph;
@@ -38,6 +39,7 @@ pub fn run(registry: Registry) -> ExitCode {
         Command::Verify => maintenance::verify(&cli),
         Command::Kinds => inspect::kinds(&registry, cli.json),
         Command::Doctor { ref models } => doctor::doctor(&cli, models),
+        Command::Dataset(ref command) => dataset::dataset(&cli, command),
         Command::RunNode(ref args) => worker::run_node(&cli, args, &registry),
     };
     match result {

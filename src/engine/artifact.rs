@@ -21,6 +21,8 @@ pub enum ArtifactKind {
     Json,
     /// A PNG image.
     Png,
+    /// A JPEG image (bundle members only: source photos are stored as they came).
+    Jpeg,
     /// A named set of files (e.g. one PNG per design).
     Bundle,
 }
@@ -31,6 +33,7 @@ impl ArtifactKind {
             ArtifactKind::Table => "application/vnd.apache.parquet",
             ArtifactKind::Json => "application/json",
             ArtifactKind::Png => "image/png",
+            ArtifactKind::Jpeg => "image/jpeg",
             ArtifactKind::Bundle => "application/vnd.t2d.bundle+json",
         }
     }
@@ -40,6 +43,7 @@ impl ArtifactKind {
             ArtifactKind::Table => "parquet",
             ArtifactKind::Json => "json",
             ArtifactKind::Png => "png",
+            ArtifactKind::Jpeg => "jpg",
             ArtifactKind::Bundle => "bundle.json",
         }
     }

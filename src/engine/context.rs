@@ -75,7 +75,7 @@ impl<'a> StageContext<'a> {
     /// Records a warning in the node's manifest and the run log.
     pub fn warn(&self, message: impl Into<String>) {
         let message = message.into();
-        tracing::warn!(node = self.node, "{message}");
+        tracing::debug!(node = self.node, "{message}");
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push(message);
     }
 

@@ -1,9 +1,11 @@
 //! The shipped node kinds, one file each. Stages are the only place where the engine and
 //! the domain libraries (imaging, catalogue, trends, models) meet.
 
+mod sample;
+
 use crate::engine::Registry;
 
 /// Every node kind a pipeline file may name.
 pub fn registry() -> Registry {
-    Registry::new()
+    Registry::new().with(sample::Sample)
 }

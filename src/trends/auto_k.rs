@@ -44,12 +44,7 @@ impl Default for AutoKParams {
 
 impl AutoKParams {
     fn kmeans(&self, k: usize) -> KMeansParams {
-        KMeansParams {
-            k,
-            max_iterations: self.max_iterations,
-            tolerance: self.tolerance,
-            seed: self.seed,
-        }
+        KMeansParams { k, max_iterations: self.max_iterations, tolerance: self.tolerance, seed: self.seed }
     }
 }
 
@@ -111,10 +106,7 @@ pub fn pick_k_auto(x: ArrayView2<f32>, params: &AutoKParams) -> Result<AutoK, Tr
             _ => Some((i, s)),
         })
         .map(|(i, _)| i)
-        .ok_or(TrendsError::NoValidK {
-            k_min: params.k_min,
-            k_max: params.k_max,
-        })?;
+        .ok_or(TrendsError::NoValidK { k_min: params.k_min, k_max: params.k_max })?;
     candidates[best].best_silhouette = true;
 
     // The size rule: refit on all points, lowering K while a cluster is small.
@@ -122,10 +114,7 @@ pub fn pick_k_auto(x: ArrayView2<f32>, params: &AutoKParams) -> Result<AutoK, Tr
     let mut all_points = None;
     let mut fit_all = |i: usize| match reusable.as_mut() {
         Some(fits) => std::mem::replace(&mut fits[i], empty_fit()),
-        None => fit_checked(
-            all_points.get_or_insert_with(|| Points::new(x)),
-            &params.kmeans(ks[i]),
-        ),
+        None => fit_checked(all_points.get_or_insert_with(|| Points::new(x)), &params.kmeans(ks[i])),
     };
     let mut index = best;
     let mut fit = fit_all(index);
@@ -159,14 +148,10 @@ fn search(
     params: &AutoKParams,
 ) -> Result<(Vec<KMeansFit>, Vec<KCandidate>), TrendsError> {
     let points = Points::new(sample);
-    let fits: Vec<KMeansFit> = ks
-        .par_iter()
-        .map(|&k| fit_checked(&points, &params.kmeans(k)))
-        .collect();
+    let fits: Vec<KMeansFit> = ks.par_iter().map(|&k| fit_checked(&points, &params.kmeans(k))).collect();
     drop(points);
-    let scored: Vec<usize> = (0..ks.len())
-        .filter(|&i| fits[i].sizes().iter().filter(|&&s| s > 0).count() >= 2)
-        .collect();
+    let scored: Vec<usize> =
+        (0..ks.len()).filter(|&i| fits[i].sizes().iter().filter(|&&s| s > 0).count() >= 2).collect();
     let labelings: Vec<&[usize]> = scored.iter().map(|&i| fits[i].labels.as_slice()).collect();
     let scores = silhouette_scores(sample, &labelings)?;
     let mut candidates: Vec<KCandidate> = ks
@@ -192,31 +177,19 @@ fn check_auto_params(n: usize, params: &AutoKParams) -> Result<usize, TrendsErro
         return Err(TrendsError::KMinTooSmall(params.k_min));
     }
     if params.k_min > params.k_max {
-        return Err(TrendsError::KRange {
-            k_min: params.k_min,
-            k_max: params.k_max,
-        });
+        return Err(TrendsError::KRange { k_min: params.k_min, k_max: params.k_max });
     }
     check_params(n, &params.kmeans(params.k_max))?;
     let sample = params.silhouette_sample.min(n);
     if sample <= params.k_max {
-        return Err(TrendsError::SampleTooSmall {
-            sample,
-            k_max: params.k_max,
-        });
+        return Err(TrendsError::SampleTooSmall { sample, k_max: params.k_max });
     }
     Ok(sample)
 }
 
 /// A placeholder left behind when a cached fit is moved out.
 fn empty_fit() -> KMeansFit {
-    KMeansFit {
-        centroids: Array2::zeros((0, 0)),
-        labels: Vec::new(),
-        inertia: 0.0,
-        iterations: 0,
-        converged: false,
-    }
+    KMeansFit { centroids: Array2::zeros((0, 0)), labels: Vec::new(), inertia: 0.0, iterations: 0, converged: false }
 }
 
 #[cfg(test)]
@@ -225,11 +198,7 @@ mod tests {
     use crate::trends::test_data::{blobs, unit_blobs};
 
     fn params(k_min: usize, k_max: usize) -> AutoKParams {
-        AutoKParams {
-            k_min,
-            k_max,
-            ..AutoKParams::default()
-        }
+        AutoKParams { k_min, k_max, ..AutoKParams::default() }
     }
 
     #[test]
@@ -241,12 +210,7 @@ mod tests {
         let mut sizes = result.sizes.clone();
         sizes.sort_unstable();
         assert_eq!(sizes, vec![80, 90, 95, 100, 105, 110, 120]);
-        let best: Vec<usize> = result
-            .candidates
-            .iter()
-            .filter(|c| c.best_silhouette)
-            .map(|c| c.k)
-            .collect();
+        let best: Vec<usize> = result.candidates.iter().filter(|c| c.best_silhouette).map(|c| c.k).collect();
         assert_eq!(best, vec![7]);
         assert!(result.candidates.iter().all(|c| c.silhouette.is_some()));
     }
@@ -279,11 +243,7 @@ mod tests {
     #[test]
     fn subsample_is_deterministic_per_seed() {
         let (x, _) = unit_blobs(&[400, 500, 600, 700], 24, 3.0, 5);
-        let p = AutoKParams {
-            silhouette_sample: 600,
-            min_cluster_size: 10,
-            ..params(2, 6)
-        };
+        let p = AutoKParams { silhouette_sample: 600, min_cluster_size: 10, ..params(2, 6) };
         let first = pick_k_auto(x.view(), &p).unwrap();
         assert_eq!(first.sample_size, 600);
         assert_eq!(first.labels.len(), 2200);
@@ -296,43 +256,16 @@ mod tests {
         let (x, _) = blobs(&[10, 10], 3, 1.0, 1);
         let check = |p: AutoKParams| pick_k_auto(x.view(), &p).unwrap_err();
         assert_eq!(check(params(1, 3)), TrendsError::KMinTooSmall(1));
-        assert_eq!(
-            check(params(4, 3)),
-            TrendsError::KRange { k_min: 4, k_max: 3 }
-        );
-        assert_eq!(
-            check(params(2, 21)),
-            TrendsError::TooManyClusters { k: 21, points: 20 }
-        );
-        assert_eq!(
-            check(params(2, 20)),
-            TrendsError::SampleTooSmall {
-                sample: 20,
-                k_max: 20
-            }
-        );
-        let small_sample = AutoKParams {
-            silhouette_sample: 3,
-            ..params(2, 3)
-        };
-        assert_eq!(
-            check(small_sample),
-            TrendsError::SampleTooSmall {
-                sample: 3,
-                k_max: 3
-            }
-        );
+        assert_eq!(check(params(4, 3)), TrendsError::KRange { k_min: 4, k_max: 3 });
+        assert_eq!(check(params(2, 21)), TrendsError::TooManyClusters { k: 21, points: 20 });
+        assert_eq!(check(params(2, 20)), TrendsError::SampleTooSmall { sample: 20, k_max: 20 });
+        let small_sample = AutoKParams { silhouette_sample: 3, ..params(2, 3) };
+        assert_eq!(check(small_sample), TrendsError::SampleTooSmall { sample: 3, k_max: 3 });
         let same = Array2::<f32>::ones((30, 4));
-        assert_eq!(
-            pick_k_auto(same.view(), &params(2, 3)).unwrap_err(),
-            TrendsError::NoValidK { k_min: 2, k_max: 3 }
-        );
+        assert_eq!(pick_k_auto(same.view(), &params(2, 3)).unwrap_err(), TrendsError::NoValidK { k_min: 2, k_max: 3 });
         let mut bad = x.clone();
         bad[[3, 1]] = f32::NAN;
-        assert_eq!(
-            pick_k_auto(bad.view(), &params(2, 3)).unwrap_err(),
-            TrendsError::NonFinite { row: 3, column: 1 }
-        );
+        assert_eq!(pick_k_auto(bad.view(), &params(2, 3)).unwrap_err(), TrendsError::NonFinite { row: 3, column: 1 });
         assert_eq!(
             pick_k_auto(Array2::<f32>::zeros((0, 4)).view(), &params(2, 3)).unwrap_err(),
             TrendsError::EmptyInput

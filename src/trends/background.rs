@@ -25,27 +25,20 @@ pub struct BackgroundRule {
 
 impl Default for BackgroundRule {
     fn default() -> Self {
-        Self {
-            min_channel: 235,
-            min_foreground_share: 0.05,
-        }
+        Self { min_channel: 235, min_foreground_share: 0.05 }
     }
 }
 
 /// For an image of shape (height, width, 3), `true` for every pixel (row
 /// major) that is not border-connected near-white background.
-pub fn foreground_mask(
-    image: ArrayView3<u8>,
-    rule: &BackgroundRule,
-) -> Result<Vec<bool>, TrendsError> {
+pub fn foreground_mask(image: ArrayView3<u8>, rule: &BackgroundRule) -> Result<Vec<bool>, TrendsError> {
     check_image(image)?;
     let (height, width, _) = image.dim();
     let near_white = |y: usize, x: usize| (0..3).all(|c| image[[y, x, c]] >= rule.min_channel);
     let mut foreground = vec![true; height * width];
     let mut queue = VecDeque::new();
-    let border = (0..width)
-        .flat_map(|x| [(0, x), (height - 1, x)])
-        .chain((0..height).flat_map(|y| [(y, 0), (y, width - 1)]));
+    let border =
+        (0..width).flat_map(|x| [(0, x), (height - 1, x)]).chain((0..height).flat_map(|y| [(y, 0), (y, width - 1)]));
     for (y, x) in border {
         if foreground[y * width + x] && near_white(y, x) {
             foreground[y * width + x] = false;
@@ -53,12 +46,7 @@ pub fn foreground_mask(
         }
     }
     while let Some((y, x)) = queue.pop_front() {
-        let neighbours = [
-            (y.wrapping_sub(1), x),
-            (y + 1, x),
-            (y, x.wrapping_sub(1)),
-            (y, x + 1),
-        ];
+        let neighbours = [(y.wrapping_sub(1), x), (y + 1, x), (y, x.wrapping_sub(1)), (y, x + 1)];
         for (ny, nx) in neighbours {
             if ny < height && nx < width && foreground[ny * width + nx] && near_white(ny, nx) {
                 foreground[ny * width + nx] = false;
@@ -97,10 +85,7 @@ mod tests {
     #[test]
     fn single_pixel_image() {
         let image = Array3::<u8>::from_elem((1, 1, 3), 250);
-        assert_eq!(
-            foreground_mask(image.view(), &BackgroundRule::default()),
-            Ok(vec![false])
-        );
+        assert_eq!(foreground_mask(image.view(), &BackgroundRule::default()), Ok(vec![false]));
         let empty = Array3::<u8>::zeros((0, 4, 3));
         assert!(foreground_mask(empty.view(), &BackgroundRule::default()).is_err());
     }

@@ -31,11 +31,7 @@ fn load(name: &str, rows: usize) -> Array2<f32> {
     while values.len() < rows * 512 {
         let want = chunk.len().min((rows * 512 - values.len()) * 4);
         file.read_exact(&mut chunk[..want]).unwrap();
-        values.extend(
-            chunk[..want]
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
+        values.extend(chunk[..want].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
     }
     Array2::from_shape_vec((rows, 512), values).unwrap()
 }
@@ -45,12 +41,7 @@ fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after_name = stat.rsplit(')').next().unwrap_or_default();
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
     (ticks(11) + ticks(12)) / 100.0
 }
 
@@ -70,26 +61,15 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> ((Duration, f64), T) {
 }
 
 fn seed_params() -> AutoKParams {
-    AutoKParams {
-        min_cluster_size: 50,
-        ..AutoKParams::default()
-    }
+    AutoKParams { min_cluster_size: 50, ..AutoKParams::default() }
 }
 
 fn describe(result: &AutoK) -> String {
     let mut sizes = result.sizes.clone();
     sizes.sort_unstable();
-    let table: Vec<String> = result
-        .candidates
-        .iter()
-        .map(|c| format!("k={} s={:.4}", c.k, c.silhouette.unwrap_or(f64::NAN)))
-        .collect();
-    format!(
-        "K={} refits={} sizes={sizes:?} [{}]",
-        result.k,
-        result.size_refits,
-        table.join(", ")
-    )
+    let table: Vec<String> =
+        result.candidates.iter().map(|c| format!("k={} s={:.4}", c.k, c.silhouette.unwrap_or(f64::NAN))).collect();
+    format!("K={} refits={} sizes={sizes:?} [{}]", result.k, result.size_refits, table.join(", "))
 }
 
 /// A memory figure of this process from /proc/self/status, in MiB:
@@ -109,20 +89,12 @@ fn memory_mib(field: &str) -> u64 {
 fn four_thousand() {
     for name in ["random_4000x512", "blobs_4000x512"] {
         let x = load(name, 4000);
-        let labels_text =
-            std::fs::read_to_string(bench_dir().join(format!("{name}.labels.json"))).unwrap();
+        let labels_text = std::fs::read_to_string(bench_dir().join(format!("{name}.labels.json"))).unwrap();
         let labels: Vec<usize> = serde_json::from_str(&labels_text).unwrap();
         let ((t, cpu), score) = best_of(5, || silhouette_score(x.view(), &labels).unwrap());
-        println!(
-            "{name}: silhouette {score:.7} in {:.4} s (cpu {cpu:.2} s)",
-            t.as_secs_f64()
-        );
+        println!("{name}: silhouette {score:.7} in {:.4} s (cpu {cpu:.2} s)", t.as_secs_f64());
         let ((t, cpu), result) = best_of(3, || pick_k_auto(x.view(), &seed_params()).unwrap());
-        println!(
-            "{name}: pick_k_auto in {:.3} s (cpu {cpu:.2} s): {}",
-            t.as_secs_f64(),
-            describe(&result)
-        );
+        println!("{name}: pick_k_auto in {:.3} s (cpu {cpu:.2} s): {}", t.as_secs_f64(), describe(&result));
     }
 }
 

@@ -24,12 +24,7 @@ pub struct DominantColourOptions {
 
 impl Default for DominantColourOptions {
     fn default() -> Self {
-        Self {
-            k: 3,
-            seed: 42,
-            palette: Palette::basic(),
-            ignore_background: None,
-        }
+        Self { k: 3, seed: 42, palette: Palette::basic(), ignore_background: None }
     }
 }
 
@@ -48,17 +43,11 @@ pub struct DominantColour {
 
 /// The dominant colour of an RGB image of shape (height, width, 3); the seed
 /// resizes to 64×64 first, which is the caller's job.
-pub fn dominant_colour(
-    image: ArrayView3<u8>,
-    options: &DominantColourOptions,
-) -> Result<DominantColour, TrendsError> {
+pub fn dominant_colour(image: ArrayView3<u8>, options: &DominantColourOptions) -> Result<DominantColour, TrendsError> {
     check_image(image)?;
     let (height, width, _) = image.dim();
     let total = height * width;
-    let params = KMeansParams {
-        seed: options.seed,
-        ..KMeansParams::new(options.k)
-    };
+    let params = KMeansParams { seed: options.seed, ..KMeansParams::new(options.k) };
     check_params(total, &params)?;
 
     let mut keep = vec![true; total];
@@ -80,11 +69,7 @@ pub fn dominant_colour(
 
     let fit = fit_checked(&Points::new(pixels.view()), &params);
     let (largest, count) = most_common(&fit.labels, 1).pop().unwrap_or((0, 0));
-    let centre = [
-        fit.centroids[[largest, 0]],
-        fit.centroids[[largest, 1]],
-        fit.centroids[[largest, 2]],
-    ];
+    let centre = [fit.centroids[[largest, 0]], fit.centroids[[largest, 1]], fit.centroids[[largest, 2]]];
     Ok(DominantColour {
         name: options.palette.nearest(centre).to_owned(),
         centre,
@@ -144,8 +129,7 @@ mod tests {
 
     #[test]
     fn white_background_dominates_without_the_option() {
-        let found =
-            dominant_colour(product_on_white().view(), &DominantColourOptions::default()).unwrap();
+        let found = dominant_colour(product_on_white().view(), &DominantColourOptions::default()).unwrap();
         assert_eq!(found.name, "white");
     }
 
@@ -175,15 +159,8 @@ mod tests {
 
     #[test]
     fn custom_palette() {
-        let palette = Palette::new(vec![
-            ("ink".to_owned(), [0, 0, 40]),
-            ("snow".to_owned(), [255, 255, 255]),
-        ])
-        .unwrap();
-        let options = DominantColourOptions {
-            palette,
-            ..DominantColourOptions::default()
-        };
+        let palette = Palette::new(vec![("ink".to_owned(), [0, 0, 40]), ("snow".to_owned(), [255, 255, 255])]).unwrap();
+        let options = DominantColourOptions { palette, ..DominantColourOptions::default() };
         let found = dominant_colour(solid(8, 8, [10, 10, 60]).view(), &options).unwrap();
         assert_eq!(found.name, "ink");
     }
@@ -193,9 +170,7 @@ mod tests {
         let grey = Array3::<u8>::zeros((8, 8, 1));
         assert_eq!(
             dominant_colour(grey.view(), &DominantColourOptions::default()),
-            Err(TrendsError::ImageShape {
-                shape: vec![8, 8, 1]
-            })
+            Err(TrendsError::ImageShape { shape: vec![8, 8, 1] })
         );
         let tiny = solid(1, 2, [0, 0, 0]);
         assert_eq!(

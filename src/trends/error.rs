@@ -52,10 +52,7 @@ pub enum TrendsError {
     NoIterations,
 
     #[error("no K in {k_min}..={k_max} split the data into two or more clusters")]
-    #[diagnostic(
-        code(t2d::trends::no_valid_k),
-        help("this happens when all points are identical")
-    )]
+    #[diagnostic(code(t2d::trends::no_valid_k), help("this happens when all points are identical"))]
     NoValidK { k_min: usize, k_max: usize },
 
     #[error("expected vectors of length {expected}, found {found}")]
@@ -81,9 +78,7 @@ pub enum TemplateError {
     #[error("unknown placeholder {{{name}}} in the prompt template")]
     #[diagnostic(
         code(t2d::trends::unknown_placeholder),
-        help(
-            "known placeholders: {{styles}}, {{garments}}, {{colors}}, {{texture}}, {{adjectives}}"
-        )
+        help("known placeholders: {{styles}}, {{garments}}, {{colors}}, {{texture}}, {{adjectives}}")
     )]
     UnknownPlaceholder {
         name: String,
@@ -94,10 +89,7 @@ pub enum TemplateError {
     },
 
     #[error("'{{' without a closing '}}' in the prompt template")]
-    #[diagnostic(
-        code(t2d::trends::unclosed_brace),
-        help("write '{{{{' for a literal brace")
-    )]
+    #[diagnostic(code(t2d::trends::unclosed_brace), help("write '{{{{' for a literal brace"))]
     UnclosedBrace {
         #[source_code]
         template: String,
@@ -106,10 +98,7 @@ pub enum TemplateError {
     },
 
     #[error("'}}' without an opening '{{' in the prompt template")]
-    #[diagnostic(
-        code(t2d::trends::unmatched_brace),
-        help("write '}}}}' for a literal brace")
-    )]
+    #[diagnostic(code(t2d::trends::unmatched_brace), help("write '}}}}' for a literal brace"))]
     UnmatchedBrace {
         #[source_code]
         template: String,

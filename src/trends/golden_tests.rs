@@ -7,10 +7,7 @@ use std::path::PathBuf;
 use ndarray::Array2;
 use serde::Deserialize;
 
-use super::{
-    build_prompt, most_common, silhouette_samples, silhouette_score, Palette, PromptParts,
-    DEFAULT_TEMPLATE,
-};
+use super::{build_prompt, most_common, silhouette_samples, silhouette_score, Palette, PromptParts, DEFAULT_TEMPLATE};
 
 #[derive(Deserialize)]
 struct Goldens {
@@ -71,10 +68,7 @@ fn goldens() -> Goldens {
 
 fn load_matrix(file: &str, rows: usize, cols: usize) -> Array2<f32> {
     let bytes = std::fs::read(fixtures().join(file)).unwrap();
-    let values: Vec<f32> = bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
+    let values: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
     Array2::from_shape_vec((rows, cols), values).unwrap()
 }
 
@@ -85,11 +79,7 @@ fn silhouette_matches_sklearn() {
         for labeling in &case.labelings {
             let what = format!("{}/{}", case.name, labeling.name);
             let score = silhouette_score(x.view(), &labeling.labels).unwrap();
-            assert!(
-                (score - labeling.score).abs() <= 1e-6,
-                "{what}: {score} vs {}",
-                labeling.score
-            );
+            assert!((score - labeling.score).abs() <= 1e-6, "{what}: {score} vs {}", labeling.score);
             let samples = silhouette_samples(x.view(), &labeling.labels).unwrap();
             for (i, (got, want)) in samples.iter().zip(&labeling.samples).enumerate() {
                 assert!((got - want).abs() <= 1e-6, "{what}[{i}]: {got} vs {want}");
@@ -101,12 +91,7 @@ fn silhouette_matches_sklearn() {
 #[test]
 fn most_common_matches_python_counter() {
     for case in goldens().most_common {
-        assert_eq!(
-            most_common(&case.items, case.n),
-            case.expected,
-            "{:?}",
-            case.items
-        );
+        assert_eq!(most_common(&case.items, case.n), case.expected, "{:?}", case.items);
     }
 }
 

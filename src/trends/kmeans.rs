@@ -30,12 +30,7 @@ pub struct KMeansParams {
 impl KMeansParams {
     /// scikit-learn's defaults and the seed notebook's `random_state=42`.
     pub fn new(k: usize) -> Self {
-        Self {
-            k,
-            max_iterations: 300,
-            tolerance: 1e-4,
-            seed: 42,
-        }
+        Self { k, max_iterations: 300, tolerance: 1e-4, seed: 42 }
     }
 }
 
@@ -70,10 +65,7 @@ pub fn kmeans(x: ArrayView2<f32>, params: &KMeansParams) -> Result<KMeansFit, Tr
 
 pub(crate) fn check_params(points: usize, params: &KMeansParams) -> Result<(), TrendsError> {
     if params.k == 0 || params.k > points {
-        return Err(TrendsError::TooManyClusters {
-            k: params.k,
-            points,
-        });
+        return Err(TrendsError::TooManyClusters { k: params.k, points });
     }
     if params.max_iterations == 0 {
         return Err(TrendsError::NoIterations);
@@ -93,24 +85,15 @@ pub(crate) fn fit_checked(points: &Points, params: &KMeansParams) -> KMeansFit {
         iterations += 1;
         let step = assign(points, centroids.view());
         let updated = step.centroids(points.rows(), centroids.view());
-        let shift: f64 = Zip::from(&updated)
-            .and(&centroids)
-            .fold(0.0, |acc, &a, &b| {
-                acc + (f64::from(a) - f64::from(b)).powi(2)
-            });
+        let shift: f64 =
+            Zip::from(&updated).and(&centroids).fold(0.0, |acc, &a, &b| acc + (f64::from(a) - f64::from(b)).powi(2));
         centroids = updated;
         converged = previous.as_ref() == Some(&step.labels) || shift <= tolerance;
         previous = Some(step.labels);
     }
     // A last assignment so that the labels belong to the final centres.
     let last = assign(points, centroids.view());
-    KMeansFit {
-        centroids,
-        inertia: last.min_squared.iter().sum(),
-        labels: last.labels,
-        iterations,
-        converged,
-    }
+    KMeansFit { centroids, inertia: last.min_squared.iter().sum(), labels: last.labels, iterations, converged }
 }
 
 /// Mean over features of the population variance, in f64, from the
@@ -122,11 +105,7 @@ fn mean_variance(features: ArrayView2<f32>) -> f64 {
         .into_iter()
         .map(|feature| {
             let mean = feature.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-            feature
-                .iter()
-                .map(|&v| (f64::from(v) - mean).powi(2))
-                .sum::<f64>()
-                / n
+            feature.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n
         })
         .sum();
     total / features.nrows() as f64
@@ -165,20 +144,9 @@ fn assign(points: &Points, centroids: ArrayView2<f32>) -> Assignment {
     total
 }
 
-fn assign_block(
-    points: &Points,
-    block: Range<usize>,
-    centroids: ArrayView2<f32>,
-    centre_norms: &[f64],
-) -> Assignment {
+fn assign_block(points: &Points, block: Range<usize>, centroids: ArrayView2<f32>, centre_norms: &[f64]) -> Assignment {
     let mut dots = Array2::<f32>::zeros((centroids.nrows(), block.len()));
-    general_mat_mul(
-        1.0,
-        &centroids,
-        &points.columns.slice(s![.., block.clone()]),
-        0.0,
-        &mut dots,
-    );
+    general_mat_mul(1.0, &centroids, &points.columns.slice(s![.., block.clone()]), 0.0, &mut dots);
     let mut part = Assignment {
         labels: Vec::with_capacity(block.len()),
         min_squared: Vec::with_capacity(block.len()),
@@ -196,8 +164,7 @@ fn assign_block(
             }
         }
         part.labels.push(best);
-        part.min_squared
-            .push((points.norms[i] + best_value).max(0.0));
+        part.min_squared.push((points.norms[i] + best_value).max(0.0));
         part.counts[best] += 1;
         let mut sum = part.sums.row_mut(best);
         let point = points.rows().index_axis_move(Axis(0), i);
@@ -239,12 +206,7 @@ impl Assignment {
             }
         }
         let mut centroids = previous.to_owned();
-        for ((mut centre, sum), &count) in centroids
-            .rows_mut()
-            .into_iter()
-            .zip(sums.rows())
-            .zip(&counts)
-        {
+        for ((mut centre, sum), &count) in centroids.rows_mut().into_iter().zip(sums.rows()).zip(&counts) {
             if count > 0 {
                 let count = count as f64;
                 centre.zip_mut_with(&sum, |c, &s| *c = (s / count) as f32);
@@ -263,9 +225,7 @@ mod tests {
     /// Whether two labelings are the same partition up to renaming.
     fn same_partition(a: &[usize], b: &[usize]) -> bool {
         let mut map = std::collections::HashMap::new();
-        a.iter()
-            .zip(b)
-            .all(|(x, y)| *map.entry(x).or_insert(y) == y)
+        a.iter().zip(b).all(|(x, y)| *map.entry(x).or_insert(y) == y)
             && map.values().collect::<std::collections::HashSet<_>>().len() == map.len()
     }
 
@@ -284,24 +244,15 @@ mod tests {
     fn deterministic_per_seed() {
         let (x, _) = blobs(&[200, 200, 200], 8, 4.0, 2);
         let params = KMeansParams::new(6);
-        assert_eq!(
-            kmeans(x.view(), &params).unwrap(),
-            kmeans(x.view(), &params).unwrap()
-        );
+        assert_eq!(kmeans(x.view(), &params).unwrap(), kmeans(x.view(), &params).unwrap());
     }
 
     #[test]
     fn same_bits_on_one_thread_and_many() {
         let (x, _) = blobs(&[500, 400, 300], 8, 4.0, 3);
         let params = KMeansParams::new(5);
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
-        let many = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let many = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
         let a = one.install(|| kmeans(x.view(), &params).unwrap());
         let b = many.install(|| kmeans(x.view(), &params).unwrap());
         assert_eq!(a, b);
@@ -311,12 +262,7 @@ mod tests {
     fn centroids_are_cluster_means() {
         let x = array![[0.0f32, 0.0], [0.0, 2.0], [10.0, 0.0], [10.0, 2.0]];
         let fit = kmeans(x.view(), &KMeansParams::new(2)).unwrap();
-        let mut centres: Vec<Vec<f32>> = fit
-            .centroids
-            .rows()
-            .into_iter()
-            .map(|r| r.to_vec())
-            .collect();
+        let mut centres: Vec<Vec<f32>> = fit.centroids.rows().into_iter().map(|r| r.to_vec()).collect();
         centres.sort_by(|a, b| a[0].total_cmp(&b[0]));
         assert_eq!(centres, vec![vec![0.0, 1.0], vec![10.0, 1.0]]);
         assert_eq!(fit.inertia, 4.0);
@@ -333,18 +279,9 @@ mod tests {
     #[test]
     fn rejects_bad_parameters() {
         let x = array![[1.0f32], [2.0]];
-        assert_eq!(
-            kmeans(x.view(), &KMeansParams::new(3)),
-            Err(TrendsError::TooManyClusters { k: 3, points: 2 })
-        );
-        assert_eq!(
-            kmeans(x.view(), &KMeansParams::new(0)),
-            Err(TrendsError::TooManyClusters { k: 0, points: 2 })
-        );
-        let params = KMeansParams {
-            max_iterations: 0,
-            ..KMeansParams::new(1)
-        };
+        assert_eq!(kmeans(x.view(), &KMeansParams::new(3)), Err(TrendsError::TooManyClusters { k: 3, points: 2 }));
+        assert_eq!(kmeans(x.view(), &KMeansParams::new(0)), Err(TrendsError::TooManyClusters { k: 0, points: 2 }));
+        let params = KMeansParams { max_iterations: 0, ..KMeansParams::new(1) };
         assert_eq!(kmeans(x.view(), &params), Err(TrendsError::NoIterations));
     }
 }

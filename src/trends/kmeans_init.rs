@@ -13,10 +13,7 @@ pub(crate) fn kmeans_plus_plus(points: &Points, k: usize, rng: &mut impl Rng) ->
     let n = points.len();
     let trials = 2 + (k as f64).ln() as usize;
     let mut chosen = vec![rng.random_range(0..n)];
-    let mut closest = points
-        .squared_distances_to(&chosen)
-        .pop()
-        .unwrap_or_default();
+    let mut closest = points.squared_distances_to(&chosen).pop().unwrap_or_default();
     let mut potential: f64 = closest.iter().sum();
     while chosen.len() < k {
         let cumulative: Vec<f64> = closest
@@ -33,15 +30,8 @@ pub(crate) fn kmeans_plus_plus(points: &Points, k: usize, rng: &mut impl Rng) ->
             })
             .collect();
         let mut best: Option<(usize, f64, Vec<f64>)> = None;
-        for (candidate, distances) in candidates
-            .iter()
-            .zip(points.squared_distances_to(&candidates))
-        {
-            let merged: Vec<f64> = distances
-                .iter()
-                .zip(&closest)
-                .map(|(&a, &b)| a.min(b))
-                .collect();
+        for (candidate, distances) in candidates.iter().zip(points.squared_distances_to(&candidates)) {
+            let merged: Vec<f64> = distances.iter().zip(&closest).map(|(&a, &b)| a.min(b)).collect();
             let merged_potential: f64 = merged.iter().sum();
             if best.as_ref().is_none_or(|(_, p, _)| merged_potential < *p) {
                 best = Some((*candidate, merged_potential, merged));

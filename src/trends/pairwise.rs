@@ -11,17 +11,12 @@ pub(crate) const BLOCK_ROWS: usize = 256;
 
 /// Splits `0..n` into consecutive ranges of at most `size` rows.
 pub(crate) fn blocks(n: usize, size: usize) -> Vec<Range<usize>> {
-    (0..n.div_ceil(size))
-        .map(|b| b * size..((b + 1) * size).min(n))
-        .collect()
+    (0..n.div_ceil(size)).map(|b| b * size..((b + 1) * size).min(n)).collect()
 }
 
 /// Squared Euclidean norm of every row, accumulated in f64.
 pub(crate) fn squared_norms(x: ArrayView2<f32>) -> Vec<f64> {
-    x.rows()
-        .into_iter()
-        .map(|row| row.iter().map(|&v| f64::from(v) * f64::from(v)).sum())
-        .collect()
+    x.rows().into_iter().map(|row| row.iter().map(|&v| f64::from(v) * f64::from(v)).sum()).collect()
 }
 
 /// Turns a squared distance computed by dot products into a distance,

@@ -35,12 +35,7 @@ impl Palette {
 
     /// The seed's twelve basic colours.
     pub fn basic() -> Self {
-        Self {
-            colours: BASIC_COLOURS
-                .iter()
-                .map(|&(name, rgb)| (name.to_owned(), rgb))
-                .collect(),
-        }
+        Self { colours: BASIC_COLOURS.iter().map(|&(name, rgb)| (name.to_owned(), rgb)).collect() }
     }
 
     pub fn colours(&self) -> &[(String, [u8; 3])] {
@@ -51,10 +46,7 @@ impl Palette {
     /// (the seed's `nearest_color_name`); the earlier colour wins a tie.
     pub fn nearest(&self, rgb: [f32; 3]) -> &str {
         let distance = |reference: &[u8; 3]| -> f64 {
-            rgb.iter()
-                .zip(reference)
-                .map(|(&v, &r)| (f64::from(v) - f64::from(r)).powi(2))
-                .sum()
+            rgb.iter().zip(reference).map(|(&v, &r)| (f64::from(v) - f64::from(r)).powi(2)).sum()
         };
         let mut best = &self.colours[0];
         let mut best_distance = distance(&best.1);
@@ -90,11 +82,8 @@ mod tests {
 
     #[test]
     fn first_colour_wins_a_tie() {
-        let palette = Palette::new(vec![
-            ("dark".to_owned(), [0, 0, 0]),
-            ("light".to_owned(), [200, 200, 200]),
-        ])
-        .unwrap();
+        let palette =
+            Palette::new(vec![("dark".to_owned(), [0, 0, 0]), ("light".to_owned(), [200, 200, 200])]).unwrap();
         assert_eq!(palette.nearest([100.0, 100.0, 100.0]), "dark");
         let swapped = Palette::new(palette.colours().iter().rev().cloned().collect()).unwrap();
         assert_eq!(swapped.nearest([100.0, 100.0, 100.0]), "light");

@@ -18,11 +18,7 @@ pub(crate) struct Points<'a> {
 
 impl<'a> Points<'a> {
     pub(crate) fn new(rows: ArrayView2<'a, f32>) -> Self {
-        Self {
-            rows,
-            columns: rows.t().as_standard_layout().into_owned(),
-            norms: squared_norms(rows),
-        }
+        Self { rows, columns: rows.t().as_standard_layout().into_owned(), norms: squared_norms(rows) }
     }
 
     pub(crate) fn rows(&self) -> ArrayView2<'a, f32> {

@@ -36,10 +36,7 @@ impl PromptParts {
         Self {
             styles: first(styles, STYLES_SHOWN),
             garments: first(garments, GARMENTS_SHOWN),
-            colors: most_common(image_colours, COLOURS_SHOWN)
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect(),
+            colors: most_common(image_colours, COLOURS_SHOWN).into_iter().map(|(name, _)| name).collect(),
             textures: first(textures, TEXTURES_SHOWN),
             adjectives: adjectives.to_vec(),
         }

@@ -9,7 +9,8 @@ use super::error::TemplateError;
 use super::prompt_parts::PromptParts;
 
 /// The seed notebook's prompt.
-pub const DEFAULT_TEMPLATE: &str = "{styles} {garments} in {colors}, {texture} texture, {adjectives}, fashion design sheet, clean studio background";
+pub const DEFAULT_TEMPLATE: &str =
+    "{styles} {garments} in {colors}, {texture} texture, {adjectives}, fashion design sheet, clean studio background";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -78,12 +79,10 @@ impl PromptTemplate {
                         });
                     };
                     let name = &template[start + 1..start + length];
-                    let field = Field::from_name(name).ok_or_else(|| {
-                        TemplateError::UnknownPlaceholder {
-                            name: name.to_owned(),
-                            template: template.to_owned(),
-                            span: (start, length + 1).into(),
-                        }
+                    let field = Field::from_name(name).ok_or_else(|| TemplateError::UnknownPlaceholder {
+                        name: name.to_owned(),
+                        template: template.to_owned(),
+                        span: (start, length + 1).into(),
                     })?;
                     while chars.next_if(|&(i, _)| i <= start + length).is_some() {}
                     if !text.is_empty() {
@@ -151,14 +150,8 @@ mod tests {
 
     #[test]
     fn escaped_braces_and_repeats() {
-        let parts = PromptParts {
-            colors: words(&["red"]),
-            ..PromptParts::default()
-        };
-        assert_eq!(
-            build_prompt("{{{colors}}} é {colors}}}", &parts).unwrap(),
-            "{red} é red}"
-        );
+        let parts = PromptParts { colors: words(&["red"]), ..PromptParts::default() };
+        assert_eq!(build_prompt("{{{colors}}} é {colors}}}", &parts).unwrap(), "{red} é red}");
     }
 
     #[test]
@@ -175,17 +168,8 @@ mod tests {
 
     #[test]
     fn unbalanced_braces() {
-        assert!(matches!(
-            PromptTemplate::parse("a {styles"),
-            Err(TemplateError::UnclosedBrace { .. })
-        ));
-        assert!(matches!(
-            PromptTemplate::parse("a } b"),
-            Err(TemplateError::UnmatchedBrace { .. })
-        ));
-        assert!(matches!(
-            PromptTemplate::parse("{}"),
-            Err(TemplateError::UnknownPlaceholder { .. })
-        ));
+        assert!(matches!(PromptTemplate::parse("a {styles"), Err(TemplateError::UnclosedBrace { .. })));
+        assert!(matches!(PromptTemplate::parse("a } b"), Err(TemplateError::UnmatchedBrace { .. })));
+        assert!(matches!(PromptTemplate::parse("{}"), Err(TemplateError::UnknownPlaceholder { .. })));
     }
 }

@@ -31,10 +31,7 @@ pub(crate) fn sample_indices(
     stream: Stream,
 ) -> Result<Vec<usize>, TrendsError> {
     if amount > length {
-        return Err(TrendsError::ChooseTooMany {
-            wanted: amount,
-            available: length,
-        });
+        return Err(TrendsError::ChooseTooMany { wanted: amount, available: length });
     }
     let mut rng = seeded_rng(seed, stream);
     Ok(index::sample(&mut rng, length, amount).into_vec())
@@ -43,11 +40,7 @@ pub(crate) fn sample_indices(
 /// Picks `count` distinct items in a seeded random order, like the seed's
 /// `np.random.choice(ADJ, size=2, replace=False)` (same contract, not the same
 /// draws: numpy's generator is not reproduced).
-pub fn choose_without_replacement<T: Clone>(
-    items: &[T],
-    count: usize,
-    seed: u64,
-) -> Result<Vec<T>, TrendsError> {
+pub fn choose_without_replacement<T: Clone>(items: &[T], count: usize, seed: u64) -> Result<Vec<T>, TrendsError> {
     let picked = sample_indices(items.len(), count, seed, Stream::Choice)?;
     Ok(picked.into_iter().map(|i| items[i].clone()).collect())
 }
@@ -71,10 +64,7 @@ mod tests {
     fn choice_rejects_too_many() {
         assert_eq!(
             choose_without_replacement(&[1, 2], 3, 0),
-            Err(TrendsError::ChooseTooMany {
-                wanted: 3,
-                available: 2
-            })
+            Err(TrendsError::ChooseTooMany { wanted: 3, available: 2 })
         );
     }
 

@@ -39,15 +39,9 @@ pub fn silhouette_samples(x: ArrayView2<f32>, labels: &[usize]) -> Result<Vec<f6
 
 /// One mean silhouette per labeling of the same points, from a single pass
 /// over the pairwise distances.
-pub fn silhouette_scores(
-    x: ArrayView2<f32>,
-    labelings: &[&[usize]],
-) -> Result<Vec<f64>, TrendsError> {
+pub fn silhouette_scores(x: ArrayView2<f32>, labelings: &[&[usize]]) -> Result<Vec<f64>, TrendsError> {
     let rows = x.nrows() as f64;
-    Ok(samples_for(x, labelings)?
-        .iter()
-        .map(|samples| samples.iter().sum::<f64>() / rows)
-        .collect())
+    Ok(samples_for(x, labelings)?.iter().map(|samples| samples.iter().sum::<f64>() / rows).collect())
 }
 
 /// Labels mapped to `0..sizes.len()` in sorted order of the original values
@@ -62,34 +56,21 @@ struct Coding {
 impl Coding {
     fn new(labels: &[usize], rows: usize, offset: usize) -> Result<Self, TrendsError> {
         if labels.len() != rows {
-            return Err(TrendsError::LabelLength {
-                labels: labels.len(),
-                rows,
-            });
+            return Err(TrendsError::LabelLength { labels: labels.len(), rows });
         }
         let mut distinct = labels.to_vec();
         distinct.sort_unstable();
         distinct.dedup();
         let max = rows.saturating_sub(1);
         if distinct.len() < 2 || distinct.len() > max {
-            return Err(TrendsError::LabelCount {
-                found: distinct.len(),
-                max,
-            });
+            return Err(TrendsError::LabelCount { found: distinct.len(), max });
         }
-        let codes: Vec<usize> = labels
-            .iter()
-            .map(|l| distinct.partition_point(|d| d < l))
-            .collect();
+        let codes: Vec<usize> = labels.iter().map(|l| distinct.partition_point(|d| d < l)).collect();
         let mut sizes = vec![0; distinct.len()];
         for &c in &codes {
             sizes[c] += 1;
         }
-        Ok(Self {
-            codes,
-            sizes,
-            offset,
-        })
+        Ok(Self { codes, sizes, offset })
     }
 
     fn columns(&self) -> Range<usize> {
@@ -146,12 +127,7 @@ fn samples_for(x: ArrayView2<f32>, labelings: &[&[usize]]) -> Result<Vec<Vec<f64
 
 /// For every point and every (labeling, cluster) column, the sum of the
 /// point's distances to that cluster's members (itself excluded).
-fn cluster_distance_sums(
-    x: ArrayView2<f32>,
-    codings: &[Coding],
-    width: usize,
-    tile_rows: usize,
-) -> Array2<f64> {
+fn cluster_distance_sums(x: ArrayView2<f32>, codings: &[Coding], width: usize, tile_rows: usize) -> Array2<f64> {
     let n = x.nrows();
     let norms = squared_norms(x);
     let mut one_hot = Array2::<f64>::zeros((n, width));
@@ -164,11 +140,7 @@ fn cluster_distance_sums(
     let tiles: Vec<(Range<usize>, Range<usize>)> = row_blocks
         .iter()
         .enumerate()
-        .flat_map(|(b, rows)| {
-            row_blocks[b..]
-                .iter()
-                .map(move |cols| (rows.clone(), cols.clone()))
-        })
+        .flat_map(|(b, rows)| row_blocks[b..].iter().map(move |cols| (rows.clone(), cols.clone())))
         .collect();
     let partitions = PARTITIONS.min(tiles.len());
     let partials: Vec<Array2<f64>> = (0..partitions)
@@ -220,9 +192,7 @@ impl Tiler {
         a.zip_mut_with(&x.slice(s![rows.clone(), ..]), |o, &v| *o = f64::from(v));
         // Feature-major, so the multiply packs contiguous runs.
         let mut b = self.columns.slice_mut(s![.., ..cols.len()]);
-        b.zip_mut_with(&x.slice(s![cols.clone(), ..]).t(), |o, &v| {
-            *o = f64::from(v)
-        });
+        b.zip_mut_with(&x.slice(s![cols.clone(), ..]).t(), |o, &v| *o = f64::from(v));
         let mut d = self.distances.slice_mut(s![..rows.len(), ..cols.len()]);
         general_mat_mul(1.0, &a, &b, 0.0, &mut d);
         for (mut line, &norm_a) in d.rows_mut().into_iter().zip(&norms[rows.clone()]) {
@@ -234,13 +204,7 @@ impl Tiler {
         if diagonal {
             d.diag_mut().fill(0.0);
         }
-        general_mat_mul(
-            1.0,
-            &d,
-            &one_hot.slice(s![cols.clone(), ..]),
-            1.0,
-            &mut acc.slice_mut(s![rows.clone(), ..]),
-        );
+        general_mat_mul(1.0, &d, &one_hot.slice(s![cols.clone(), ..]), 1.0, &mut acc.slice_mut(s![rows.clone(), ..]));
         if !diagonal {
             general_mat_mul(
                 1.0,
@@ -281,11 +245,7 @@ mod tests {
                 continue;
             }
             let a = mean_to(labels[i]);
-            let b = clusters
-                .iter()
-                .filter(|&&c| c != labels[i])
-                .map(|&c| mean_to(c))
-                .fold(f64::INFINITY, f64::min);
+            let b = clusters.iter().filter(|&&c| c != labels[i]).map(|&c| mean_to(c)).fold(f64::INFINITY, f64::min);
             total += (b - a) / a.max(b);
         }
         total / n as f64
@@ -326,14 +286,8 @@ mod tests {
     #[test]
     fn same_bits_on_one_thread_and_many() {
         let (x, labels) = crate::trends::test_data::blobs(&[700, 600, 500], 12, 2.0, 8);
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
-        let many = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let many = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
         let a = one.install(|| silhouette_samples(x.view(), &labels).unwrap());
         let b = many.install(|| silhouette_samples(x.view(), &labels).unwrap());
         assert_eq!(a, b);
@@ -342,22 +296,10 @@ mod tests {
     #[test]
     fn rejects_bad_labels() {
         let x = array![[0.0f32], [1.0], [2.0]];
-        assert_eq!(
-            silhouette_score(x.view(), &[0, 0, 0]),
-            Err(TrendsError::LabelCount { found: 1, max: 2 })
-        );
-        assert_eq!(
-            silhouette_score(x.view(), &[0, 1, 2]),
-            Err(TrendsError::LabelCount { found: 3, max: 2 })
-        );
-        assert_eq!(
-            silhouette_score(x.view(), &[0, 1]),
-            Err(TrendsError::LabelLength { labels: 2, rows: 3 })
-        );
+        assert_eq!(silhouette_score(x.view(), &[0, 0, 0]), Err(TrendsError::LabelCount { found: 1, max: 2 }));
+        assert_eq!(silhouette_score(x.view(), &[0, 1, 2]), Err(TrendsError::LabelCount { found: 3, max: 2 }));
+        assert_eq!(silhouette_score(x.view(), &[0, 1]), Err(TrendsError::LabelLength { labels: 2, rows: 3 }));
         let bad = array![[0.0f32], [f32::INFINITY], [2.0]];
-        assert_eq!(
-            silhouette_score(bad.view(), &[0, 0, 1]),
-            Err(TrendsError::NonFinite { row: 1, column: 0 })
-        );
+        assert_eq!(silhouette_score(bad.view(), &[0, 0, 1]), Err(TrendsError::NonFinite { row: 1, column: 0 }));
     }
 }

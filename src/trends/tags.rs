@@ -10,25 +10,14 @@ use super::error::TrendsError;
 const NORM_FLOOR: f64 = 1e-12;
 
 fn norm(v: ArrayView1<f32>) -> f64 {
-    v.iter()
-        .map(|&x| f64::from(x) * f64::from(x))
-        .sum::<f64>()
-        .sqrt()
-        .max(NORM_FLOOR)
+    v.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>().sqrt().max(NORM_FLOOR)
 }
 
 /// Indices of the `top_k` rows of `tags` most cosine-similar to `query`, best
 /// first; equal similarities keep the lower index first.
-pub fn rank_tags(
-    query: ArrayView1<f32>,
-    tags: ArrayView2<f32>,
-    top_k: usize,
-) -> Result<Vec<usize>, TrendsError> {
+pub fn rank_tags(query: ArrayView1<f32>, tags: ArrayView2<f32>, top_k: usize) -> Result<Vec<usize>, TrendsError> {
     if tags.ncols() != query.len() {
-        return Err(TrendsError::Dimension {
-            expected: query.len(),
-            found: tags.ncols(),
-        });
+        return Err(TrendsError::Dimension { expected: query.len(), found: tags.ncols() });
     }
     if let Some(column) = query.iter().position(|v| !v.is_finite()) {
         return Err(TrendsError::NonFinite { row: 0, column });
@@ -43,11 +32,7 @@ pub fn rank_tags(
         .rows()
         .into_iter()
         .map(|tag| {
-            let dot: f64 = tag
-                .iter()
-                .zip(query.iter())
-                .map(|(&a, &b)| f64::from(a) * f64::from(b))
-                .sum();
+            let dot: f64 = tag.iter().zip(query.iter()).map(|(&a, &b)| f64::from(a) * f64::from(b)).sum();
             dot / (norm(tag) * query_norm)
         })
         .collect();
@@ -64,17 +49,9 @@ mod tests {
 
     #[test]
     fn closest_tag_first() {
-        let tags = array![
-            [1.0f32, 0.0, 0.0],
-            [0.0, 1.0, 0.0],
-            [0.7, 0.7, 0.0],
-            [0.0, 0.0, 1.0]
-        ];
+        let tags = array![[1.0f32, 0.0, 0.0], [0.0, 1.0, 0.0], [0.7, 0.7, 0.0], [0.0, 0.0, 1.0]];
         let query = array![0.2f32, 0.9, 0.1];
-        assert_eq!(
-            rank_tags(query.view(), tags.view(), 3).unwrap(),
-            vec![1, 2, 0]
-        );
+        assert_eq!(rank_tags(query.view(), tags.view(), 3).unwrap(), vec![1, 2, 0]);
     }
 
     #[test]
@@ -88,23 +65,15 @@ mod tests {
     fn ties_keep_the_lower_index() {
         let tags = array![[0.0f32, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0]];
         let query = array![1.0f32, 0.0];
-        assert_eq!(
-            rank_tags(query.view(), tags.view(), 4).unwrap(),
-            vec![1, 2, 0, 3]
-        );
+        assert_eq!(rank_tags(query.view(), tags.view(), 4).unwrap(), vec![1, 2, 0, 3]);
     }
 
     #[test]
     fn top_k_larger_than_the_list_and_empty_list() {
         let tags = array![[1.0f32, 0.0]];
-        assert_eq!(
-            rank_tags(array![1.0f32, 0.0].view(), tags.view(), 3).unwrap(),
-            vec![0]
-        );
+        assert_eq!(rank_tags(array![1.0f32, 0.0].view(), tags.view(), 3).unwrap(), vec![0]);
         let none = Array2::<f32>::zeros((0, 2));
-        assert!(rank_tags(array![1.0f32, 0.0].view(), none.view(), 3)
-            .unwrap()
-            .is_empty());
+        assert!(rank_tags(array![1.0f32, 0.0].view(), none.view(), 3).unwrap().is_empty());
     }
 
     #[test]
@@ -112,10 +81,7 @@ mod tests {
         let tags = array![[1.0f32, 0.0]];
         assert_eq!(
             rank_tags(array![1.0f32].view(), tags.view(), 1),
-            Err(TrendsError::Dimension {
-                expected: 1,
-                found: 2
-            })
+            Err(TrendsError::Dimension { expected: 1, found: 2 })
         );
         assert_eq!(
             rank_tags(array![f32::NAN, 0.0].view(), tags.view(), 1),

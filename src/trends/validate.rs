@@ -25,9 +25,7 @@ pub(crate) fn check_matrix(x: ArrayView2<f32>) -> Result<(), TrendsError> {
 pub(crate) fn check_image(image: ArrayView3<u8>) -> Result<(), TrendsError> {
     let (height, width, channels) = image.dim();
     if height == 0 || width == 0 || channels != 3 {
-        return Err(TrendsError::ImageShape {
-            shape: image.shape().to_vec(),
-        });
+        return Err(TrendsError::ImageShape { shape: image.shape().to_vec() });
     }
     Ok(())
 }
@@ -39,19 +37,10 @@ mod tests {
 
     #[test]
     fn rejects_empty_and_non_finite() {
-        assert_eq!(
-            check_matrix(Array2::<f32>::zeros((0, 3)).view()),
-            Err(TrendsError::EmptyInput)
-        );
-        assert_eq!(
-            check_matrix(Array2::<f32>::zeros((2, 0)).view()),
-            Err(TrendsError::NoFeatures)
-        );
+        assert_eq!(check_matrix(Array2::<f32>::zeros((0, 3)).view()), Err(TrendsError::EmptyInput));
+        assert_eq!(check_matrix(Array2::<f32>::zeros((2, 0)).view()), Err(TrendsError::NoFeatures));
         let x = array![[0.0f32, 1.0], [2.0, f32::NAN]];
-        assert_eq!(
-            check_matrix(x.view()),
-            Err(TrendsError::NonFinite { row: 1, column: 1 })
-        );
+        assert_eq!(check_matrix(x.view()), Err(TrendsError::NonFinite { row: 1, column: 1 }));
         assert_eq!(check_matrix(array![[1.0f32]].view()), Ok(()));
     }
 }

@@ -63,10 +63,7 @@ pub struct Stratum {
 
 impl Sample {
     /// The chosen products, in catalogue order.
-    pub fn products<'a>(
-        &'a self,
-        catalogue: &'a Catalogue,
-    ) -> impl Iterator<Item = &'a Product> + 'a {
+    pub fn products<'a>(&'a self, catalogue: &'a Catalogue) -> impl Iterator<Item = &'a Product> + 'a {
         self.rows.iter().filter_map(|&i| catalogue.products.get(i))
     }
 }
@@ -77,9 +74,7 @@ pub fn sample(catalogue: &Catalogue, spec: &SampleSpec) -> Result<Sample, Sample
         return Err(SampleError::FilterColumnAbsent { column });
     }
     let style = |i: usize| &catalogue.products[i].style;
-    let population: Vec<usize> = (0..catalogue.products.len())
-        .filter(|&i| passes(style(i), spec))
-        .collect();
+    let population: Vec<usize> = (0..catalogue.products.len()).filter(|&i| passes(style(i), spec)).collect();
     let mut columns: Vec<Column> = Vec::new();
     for &c in &spec.strata {
         if catalogue.has_column(c) && !columns.contains(&c) {
@@ -112,12 +107,7 @@ pub fn sample(catalogue: &Catalogue, spec: &SampleSpec) -> Result<Sample, Sample
         let quota = round::quota(members.len(), n, population.len());
         let mut rng = derive_rng(spec.seed, &[b"stratum", &strata::key_bytes(&key)]);
         let picked = choose(&mut rng, &members, quota);
-        out.strata.push(Stratum {
-            key: strata::key_text(&key),
-            size: members.len(),
-            quota,
-            taken: picked.len(),
-        });
+        out.strata.push(Stratum { key: strata::key_text(&key), size: members.len(), quota, taken: picked.len() });
         drawn.extend(picked);
     }
     let mut ids = HashSet::new();
@@ -127,11 +117,7 @@ pub fn sample(catalogue: &Catalogue, spec: &SampleSpec) -> Result<Sample, Sample
         choose(&mut derive_rng(spec.seed, &[b"trim"]), &drawn, n)
     } else {
         let remainder = distinct_ids(&population, style, &mut ids);
-        let topup = choose(
-            &mut derive_rng(spec.seed, &[b"top-up"]),
-            &remainder,
-            n - drawn.len(),
-        );
+        let topup = choose(&mut derive_rng(spec.seed, &[b"top-up"]), &remainder, n - drawn.len());
         out.topped_up = topup.len();
         drawn.into_iter().chain(topup).collect()
     };
@@ -140,25 +126,16 @@ pub fn sample(catalogue: &Catalogue, spec: &SampleSpec) -> Result<Sample, Sample
 }
 
 /// Rows whose id is not yet in `seen`, first occurrence only; records their ids.
-fn distinct_ids<'a>(
-    rows: &[usize],
-    style: impl Fn(usize) -> &'a Style,
-    seen: &mut HashSet<i64>,
-) -> Vec<usize> {
-    rows.iter()
-        .copied()
-        .filter(|&i| seen.insert(style(i).id))
-        .collect()
+fn distinct_ids<'a>(rows: &[usize], style: impl Fn(usize) -> &'a Style, seen: &mut HashSet<i64>) -> Vec<usize> {
+    rows.iter().copied().filter(|&i| seen.insert(style(i).id)).collect()
 }
 
 fn passes(style: &Style, spec: &SampleSpec) -> bool {
-    spec.filters
-        .iter()
-        .all(|(&column, allowed)| match style.value(column) {
-            None => false,
-            Some(Value::Text(v)) => allowed.iter().any(|a| a == v),
-            Some(Value::Int(v)) => allowed.iter().any(|a| a.trim().parse() == Ok(v)),
-        })
+    spec.filters.iter().all(|(&column, allowed)| match style.value(column) {
+        None => false,
+        Some(Value::Text(v)) => allowed.iter().any(|a| a == v),
+        Some(Value::Int(v)) => allowed.iter().any(|a| a.trim().parse() == Ok(v)),
+    })
 }
 
 #[cfg(test)]
@@ -169,20 +146,8 @@ mod tests {
     use super::*;
     use crate::catalogue::report::IngestReport;
 
-    const TYPES: [(&str, usize); 5] = [
-        ("Tshirts", 40),
-        ("Shirts", 20),
-        ("Watches", 10),
-        ("Heels", 5),
-        ("Belts", 1),
-    ];
-    const COLOURS: [Option<&str>; 5] = [
-        Some("Black"),
-        Some("White"),
-        Some("Blue"),
-        Some("Navy Blue"),
-        None,
-    ];
+    const TYPES: [(&str, usize); 5] = [("Tshirts", 40), ("Shirts", 20), ("Watches", 10), ("Heels", 5), ("Belts", 1)];
+    const COLOURS: [Option<&str>; 5] = [Some("Black"), Some("White"), Some("Blue"), Some("Navy Blue"), None];
     const GENDERS: [&str; 3] = ["Men", "Women", "Unisex"];
 
     /// A skewed catalogue of `len` rows, with some missing colours.
@@ -190,9 +155,7 @@ mod tests {
         let weights: usize = TYPES.iter().map(|t| t.1).sum();
         let mut x: u64 = 12345;
         let mut next = |m: usize| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((x >> 33) % m as u64) as usize
         };
         let products = (0..len)
@@ -210,26 +173,12 @@ mod tests {
                 style.article_type = Some(article.into());
                 style.base_colour = COLOURS[next(COLOURS.len())].map(str::to_owned);
                 style.gender = Some(GENDERS[next(GENDERS.len())].into());
-                style.master_category = Some(
-                    if article == "Watches" {
-                        "Accessories"
-                    } else {
-                        "Apparel"
-                    }
-                    .into(),
-                );
+                style.master_category = Some(if article == "Watches" { "Accessories" } else { "Apparel" }.into());
                 style.year = Some(2010 + next(5) as i32);
-                Product {
-                    style,
-                    image: PathBuf::from(format!("{i}.jpg")),
-                }
+                Product { style, image: PathBuf::from(format!("{i}.jpg")) }
             })
             .collect();
-        Catalogue {
-            columns: Column::ALL.to_vec(),
-            products,
-            report: IngestReport::default(),
-        }
+        Catalogue { columns: Column::ALL.to_vec(), products, report: IngestReport::default() }
     }
 
     /// A catalogue with `count` rows of each article type and nothing else.
@@ -239,10 +188,7 @@ mod tests {
             for _ in 0..count {
                 let mut style = Style::new(cat.products.len() as i64);
                 style.article_type = Some(article.into());
-                cat.products.push(Product {
-                    style,
-                    image: PathBuf::new(),
-                });
+                cat.products.push(Product { style, image: PathBuf::new() });
             }
         }
         cat
@@ -265,10 +211,7 @@ mod tests {
     fn exact_size_whether_trimmed_or_topped_up() {
         let cat = catalogue(2000);
         let mut trimmed = 0;
-        for n in [1, 7, 30, 100, 1999]
-            .into_iter()
-            .chain((300..700).step_by(37))
-        {
+        for n in [1, 7, 30, 100, 1999].into_iter().chain((300..700).step_by(37)) {
             let s = sample(&cat, &SampleSpec::new(n, 42)).unwrap();
             assert_eq!(s.rows.len(), n, "n={n}");
             let mut unique = ids(&cat, &s);
@@ -287,20 +230,12 @@ mod tests {
         let types: Vec<(String, usize)> = (0..10).map(|i| (format!("T{i}"), 5)).collect();
         let types: Vec<(&str, usize)> = types.iter().map(|(t, c)| (t.as_str(), *c)).collect();
         let cat = build(&types);
-        let s = sample(
-            &cat,
-            &SampleSpec::new(25, 1).with_strata([Column::ArticleType]),
-        )
-        .unwrap();
+        let s = sample(&cat, &SampleSpec::new(25, 1).with_strata([Column::ArticleType])).unwrap();
         assert!(s.strata.iter().all(|st| st.quota == 2 && st.taken == 2));
         assert_eq!((s.drawn, s.topped_up, s.rows.len()), (20, 5, 25));
         // three strata of 3, n = 4 of 9: each round(1.333) = 1, so 3 drawn and 1 topped up
         let cat = build(&[("A", 3), ("B", 3), ("C", 3)]);
-        let s = sample(
-            &cat,
-            &SampleSpec::new(4, 1).with_strata([Column::ArticleType]),
-        )
-        .unwrap();
+        let s = sample(&cat, &SampleSpec::new(4, 1).with_strata([Column::ArticleType])).unwrap();
         assert_eq!((s.drawn, s.topped_up, s.rows.len()), (3, 1, 4));
     }
 
@@ -316,12 +251,7 @@ mod tests {
             let formula = (exact.round_ties_even() as usize).max(1);
             assert_eq!(st.quota, formula, "{:?}", st.key);
             assert_eq!(st.taken, formula.min(st.size), "{:?}", st.key);
-            assert!(
-                (st.taken as f64 - exact).abs() <= 1.0,
-                "{:?}: {} vs {exact}",
-                st.key,
-                st.taken
-            );
+            assert!((st.taken as f64 - exact).abs() <= 1.0, "{:?}: {} vs {exact}", st.key, st.taken);
         }
         assert_eq!(s.drawn, s.strata.iter().map(|st| st.taken).sum::<usize>());
     }
@@ -336,12 +266,7 @@ mod tests {
         let counts = per_stratum(&cat, &s);
         for st in &s.strata {
             let got = counts.get(&st.key).copied().unwrap_or(0);
-            assert!(
-                got >= st.taken && got >= 1,
-                "{:?}: {got} < {}",
-                st.key,
-                st.taken
-            );
+            assert!(got >= st.taken && got >= 1, "{:?}: {got} < {}", st.key, st.taken);
         }
         assert_eq!(counts.len(), s.strata.len());
     }
@@ -349,21 +274,11 @@ mod tests {
     #[test]
     fn missing_values_form_their_own_stratum_last() {
         let cat = catalogue(600);
-        let s = sample(
-            &cat,
-            &SampleSpec::new(60, 1).with_strata([Column::BaseColour]),
-        )
-        .unwrap();
+        let s = sample(&cat, &SampleSpec::new(60, 1).with_strata([Column::BaseColour])).unwrap();
         let keys: Vec<Option<String>> = s.strata.iter().map(|st| st.key[0].clone()).collect();
         assert_eq!(
             keys,
-            vec![
-                Some("Black".into()),
-                Some("Blue".into()),
-                Some("Navy Blue".into()),
-                Some("White".into()),
-                None
-            ]
+            vec![Some("Black".into()), Some("Blue".into()), Some("Navy Blue".into()), Some("White".into()), None]
         );
     }
 
@@ -385,10 +300,7 @@ mod tests {
         let with = build(&[("Shirts", 10), ("Belts", 10), ("Tshirts", 20)]);
         let without = build(&[("Shirts", 10), ("Belts", 10)]);
         let shirts = |cat: &Catalogue, s: &Sample| -> Vec<i64> {
-            s.products(cat)
-                .filter(|p| p.style.article_type.as_deref() == Some("Shirts"))
-                .map(|p| p.style.id)
-                .collect()
+            s.products(cat).filter(|p| p.style.article_type.as_deref() == Some("Shirts")).map(|p| p.style.id).collect()
         };
         let a = sample(&with, &spec(20)).unwrap();
         let b = sample(&without, &spec(10)).unwrap();
@@ -416,33 +328,19 @@ mod tests {
         let expected = cat
             .products
             .iter()
-            .filter(|p| {
-                p.style.article_type.as_deref() == Some("Watches")
-                    && matches!(p.style.year, Some(2011 | 2012))
-            })
+            .filter(|p| p.style.article_type.as_deref() == Some("Watches") && matches!(p.style.year, Some(2011 | 2012)))
             .count();
         assert_eq!(s.population, expected);
         assert_eq!(s.rows.len(), 40.min(expected));
-        assert!(s
-            .products(&cat)
-            .all(|p| p.style.article_type.as_deref() == Some("Watches")));
+        assert!(s.products(&cat).all(|p| p.style.article_type.as_deref() == Some("Watches")));
     }
 
     #[test]
     fn filter_on_absent_column_is_an_error() {
         let mut cat = catalogue(10);
         cat.columns.retain(|c| *c != Column::Usage);
-        let err = sample(
-            &cat,
-            &SampleSpec::new(5, 1).with_filter(Column::Usage, ["Casual"]),
-        )
-        .unwrap_err();
-        assert_eq!(
-            err,
-            SampleError::FilterColumnAbsent {
-                column: Column::Usage
-            }
-        );
+        let err = sample(&cat, &SampleSpec::new(5, 1).with_filter(Column::Usage, ["Casual"])).unwrap_err();
+        assert_eq!(err, SampleError::FilterColumnAbsent { column: Column::Usage });
         assert!(err.to_string().contains("`usage`"), "{err}");
     }
 

@@ -20,17 +20,11 @@ pub struct SampleSpec {
 
 impl SampleSpec {
     /// The notebook's strata.
-    pub const DEFAULT_STRATA: [Column; 3] =
-        [Column::ArticleType, Column::BaseColour, Column::Gender];
+    pub const DEFAULT_STRATA: [Column; 3] = [Column::ArticleType, Column::BaseColour, Column::Gender];
 
     /// `n` rows under `seed`, default strata, no filter.
     pub fn new(n: usize, seed: u64) -> Self {
-        SampleSpec {
-            n,
-            seed,
-            strata: Self::DEFAULT_STRATA.to_vec(),
-            filters: BTreeMap::new(),
-        }
+        SampleSpec { n, seed, strata: Self::DEFAULT_STRATA.to_vec(), filters: BTreeMap::new() }
     }
 
     pub fn with_strata(mut self, strata: impl IntoIterator<Item = Column>) -> Self {
@@ -39,13 +33,8 @@ impl SampleSpec {
     }
 
     /// Adds (or replaces) the allowed values of `column`.
-    pub fn with_filter<S: Into<String>>(
-        mut self,
-        column: Column,
-        allowed: impl IntoIterator<Item = S>,
-    ) -> Self {
-        self.filters
-            .insert(column, allowed.into_iter().map(Into::into).collect());
+    pub fn with_filter<S: Into<String>>(mut self, column: Column, allowed: impl IntoIterator<Item = S>) -> Self {
+        self.filters.insert(column, allowed.into_iter().map(Into::into).collect());
         self
     }
 }

@@ -36,10 +36,7 @@ pub(crate) fn group<'a>(
 ) -> BTreeMap<Key, Vec<usize>> {
     let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for &row in rows {
-        groups
-            .entry(key_of(style(row), columns))
-            .or_default()
-            .push(row);
+        groups.entry(key_of(style(row), columns)).or_default().push(row);
     }
     groups
 }
@@ -107,9 +104,6 @@ mod tests {
         let a = vec![Part::Text("ab".into()), Part::Text("c".into())];
         let b = vec![Part::Text("a".into()), Part::Text("bc".into())];
         assert_ne!(key_bytes(&a), key_bytes(&b));
-        assert_ne!(
-            key_bytes(&[Part::Missing].to_vec()),
-            key_bytes(&[Part::Text(String::new())].to_vec())
-        );
+        assert_ne!(key_bytes(&[Part::Missing].to_vec()), key_bytes(&[Part::Text(String::new())].to_vec()));
     }
 }

@@ -37,32 +37,19 @@ pub(crate) struct Plan {
 }
 
 pub(crate) fn plan(n: usize, seed: u64) -> Plan {
-    let mut out = Plan {
-        rows: vec![None; n],
-        images: vec![None; n],
-    };
+    let mut out = Plan { rows: vec![None; n], images: vec![None; n] };
     if n < MIN_FOR_DEFECTS {
         return out;
     }
     let malformed = (n / 2000).max(3);
-    let mut rows: Vec<RowDefect> = (0..malformed)
-        .map(|i| RowDefect::ExtraFields(if i == 0 { 2 } else { 1 }))
-        .collect();
+    let mut rows: Vec<RowDefect> = (0..malformed).map(|i| RowDefect::ExtraFields(if i == 0 { 2 } else { 1 })).collect();
     rows.extend([RowDefect::Short(9), RowDefect::Short(8)]);
     let mut images = vec![ImageDefect::Missing; (n / 9000).max(3)];
     images.extend(vec![ImageDefect::Nested; (n / 5000).max(3)]);
-    images.extend([
-        ImageDefect::Shadowed,
-        ImageDefect::Empty,
-        ImageDefect::Truncated,
-    ]);
+    images.extend([ImageDefect::Shadowed, ImageDefect::Empty, ImageDefect::Truncated]);
 
     let all: Vec<usize> = (0..n).collect();
-    let spots = choose(
-        &mut derive_rng(seed, &[b"defects"]),
-        &all,
-        rows.len() + images.len(),
-    );
+    let spots = choose(&mut derive_rng(seed, &[b"defects"]), &all, rows.len() + images.len());
     let (row_spots, image_spots) = spots.split_at(rows.len());
     for (&at, d) in row_spots.iter().zip(rows) {
         out.rows[at] = Some(d);
@@ -87,11 +74,7 @@ mod tests {
     #[test]
     fn defects_do_not_overlap_and_scale() {
         let p = plan(44_446, 1);
-        let extra = p
-            .rows
-            .iter()
-            .filter(|d| matches!(d, Some(RowDefect::ExtraFields(_))))
-            .count();
+        let extra = p.rows.iter().filter(|d| matches!(d, Some(RowDefect::ExtraFields(_)))).count();
         assert_eq!(extra, 22);
         for (r, i) in p.rows.iter().zip(&p.images) {
             assert!(r.is_none() || i.is_none());

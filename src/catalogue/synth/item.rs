@@ -40,10 +40,7 @@ pub(crate) struct Weights {
 
 impl Weights {
     pub(crate) fn new() -> Self {
-        Weights {
-            articles: zipf(Article::ALL.len(), 1.0),
-            colours: zipf(COLOURS.len(), 0.9),
-        }
+        Weights { articles: zipf(Article::ALL.len(), 1.0), colours: zipf(COLOURS.len(), 0.9) }
     }
 }
 
@@ -78,9 +75,7 @@ pub(crate) fn item(seed: u64, index: usize, id: i64, weights: &Weights) -> Item 
     }
     words.push(noun);
     let name = (!rng.random_bool(0.0002)).then(|| words.join(" "));
-    let suffix = rng
-        .random_bool(COMMA_NAME_RATE)
-        .then(|| COMMA_SUFFIXES[rng.random_range(0..COMMA_SUFFIXES.len())]);
+    let suffix = rng.random_bool(COMMA_NAME_RATE).then(|| COMMA_SUFFIXES[rng.random_range(0..COMMA_SUFFIXES.len())]);
     Item {
         id,
         article,
@@ -100,18 +95,14 @@ pub(crate) fn item(seed: u64, index: usize, id: i64, weights: &Weights) -> Item 
 /// The item's ten `styles.csv` cells, `None` for empty.
 pub(crate) fn cells(item: &Item) -> [Option<String>; 10] {
     let spec = item.article.spec();
-    let name = item
-        .name
-        .as_ref()
-        .map(|n| format!("{n}{}", item.suffix.unwrap_or("")));
+    let name = item.name.as_ref().map(|n| format!("{n}{}", item.suffix.unwrap_or("")));
     [
         Some(item.id.to_string()),
         Some(item.gender.to_owned()),
         Some(spec.master.to_owned()),
         Some(spec.sub.to_owned()),
         Some(spec.name.to_owned()),
-        item.colour_listed
-            .then(|| COLOURS[item.colour].0.to_owned()),
+        item.colour_listed.then(|| COLOURS[item.colour].0.to_owned()),
         item.season.map(str::to_owned),
         item.year.map(|y| y.to_string()),
         item.usage.map(str::to_owned),

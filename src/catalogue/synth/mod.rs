@@ -101,11 +101,8 @@ pub fn synth(out_dir: &Path, n: usize, seed: u64) -> Result<SynthReport, SynthEr
     fs::create_dir_all(&nested_dir).map_err(io_at(&nested_dir))?;
 
     let weights = item::Weights::new();
-    let items: Vec<Item> = ids(n, seed)
-        .into_iter()
-        .enumerate()
-        .map(|(i, id)| item::item(seed, i, id, &weights))
-        .collect();
+    let items: Vec<Item> =
+        ids(n, seed).into_iter().enumerate().map(|(i, id)| item::item(seed, i, id, &weights)).collect();
     let plan = defects::plan(n, seed);
 
     let styles_csv = out_dir.join("styles.csv");
@@ -165,19 +162,12 @@ fn prepare(out_dir: &Path) -> Result<(), SynthError> {
     match fs::read_dir(out_dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
-                return Err(SynthError::NotEmpty {
-                    path: out_dir.to_owned(),
-                });
+                return Err(SynthError::NotEmpty { path: out_dir.to_owned() });
             }
             Ok(())
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            fs::create_dir_all(out_dir).map_err(io_at(out_dir))
-        }
-        Err(source) => Err(SynthError::Io {
-            path: out_dir.to_owned(),
-            source,
-        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(out_dir).map_err(io_at(out_dir)),
+        Err(source) => Err(SynthError::Io { path: out_dir.to_owned(), source }),
     }
 }
 
@@ -186,12 +176,8 @@ fn write_image(dir: &Path, item: &Item, defect: Option<ImageDefect>) -> Result<u
     if defect == Some(ImageDefect::Missing) {
         return Ok(0);
     }
-    let look = Look {
-        article: item.article,
-        rgb: vocab::COLOURS[item.colour].1,
-        pattern: item.pattern,
-        seed: item.look_seed,
-    };
+    let look =
+        Look { article: item.article, rgb: vocab::COLOURS[item.colour].1, pattern: item.pattern, seed: item.look_seed };
     let top = dir.join(format!("{}.jpg", item.id));
     let nested = dir.join(NESTED_DIR).join(format!("{}.jpg", item.id));
     let jpeg = encode(&look, item.id)?;
@@ -203,10 +189,7 @@ fn write_image(dir: &Path, item: &Item, defect: Option<ImageDefect>) -> Result<u
         Some(ImageDefect::Truncated) => write(&top, truncated(&jpeg))?,
         Some(ImageDefect::Shadowed) => {
             write(&top, &jpeg)?;
-            let decoy = Look {
-                seed: !look.seed,
-                ..look
-            };
+            let decoy = Look { seed: !look.seed, ..look };
             write(&nested, &encode(&decoy, item.id)?)?;
             return Ok(2);
         }
@@ -232,10 +215,7 @@ fn truncated(jpeg: &[u8]) -> &[u8] {
 }
 
 fn io_at(path: &Path) -> impl Fn(io::Error) -> SynthError + '_ {
-    move |source| SynthError::Io {
-        path: path.to_owned(),
-        source,
-    }
+    move |source| SynthError::Io { path: path.to_owned(), source }
 }
 
 #[cfg(test)]
@@ -251,10 +231,7 @@ mod tests {
                 if p.is_dir() {
                     pending.push(p);
                 } else {
-                    out.push((
-                        p.strip_prefix(dir).unwrap().to_owned(),
-                        fs::read(&p).unwrap(),
-                    ));
+                    out.push((p.strip_prefix(dir).unwrap().to_owned(), fs::read(&p).unwrap()));
                 }
             }
         }
@@ -264,11 +241,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes_other_seed_other_catalogue() {
-        let (a, b, c) = (
-            tempfile::tempdir().unwrap(),
-            tempfile::tempdir().unwrap(),
-            tempfile::tempdir().unwrap(),
-        );
+        let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let ra = synth(a.path(), 120, 7).unwrap();
         let rb = synth(b.path(), 120, 7).unwrap();
         synth(c.path(), 120, 8).unwrap();
@@ -306,20 +279,17 @@ mod tests {
             assert!(image::open(img(*id)).is_err(), "{id} should not decode");
         }
         for id in &r.malformed_ids {
-            assert!(
-                image::open(img(*id)).is_ok(),
-                "orphan photo of a skipped row"
-            );
+            assert!(image::open(img(*id)).is_ok(), "orphan photo of a skipped row");
         }
-        assert_eq!(
-            r.images_written,
-            200 - r.missing_image_ids.len() + r.shadowed_image_ids.len()
-        );
+        assert_eq!(r.images_written, 200 - r.missing_image_ids.len() + r.shadowed_image_ids.len());
 
         let text = fs::read_to_string(&r.styles_csv).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 201);
-        assert_eq!(lines[0], "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName");
+        assert_eq!(
+            lines[0],
+            "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
+        );
         for &l in &r.malformed_lines {
             let fields = csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -337,10 +307,7 @@ mod tests {
     fn pictures_decode_at_60_by_80() {
         let dir = tempfile::tempdir().unwrap();
         let r = synth(dir.path(), 30, 11).unwrap();
-        assert!(
-            r.malformed_lines.is_empty() && r.missing_image_ids.is_empty(),
-            "small catalogues are clean"
-        );
+        assert!(r.malformed_lines.is_empty() && r.missing_image_ids.is_empty(), "small catalogues are clean");
         let text = fs::read_to_string(&r.styles_csv).unwrap();
         for line in text.lines().skip(1).take(5) {
             let id = line.split(',').next().unwrap();

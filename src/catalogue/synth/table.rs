@@ -21,16 +21,8 @@ pub(crate) fn styles_csv(items: &[Item], defects: &[Option<RowDefect>]) -> Strin
 fn line(item: &Item, defect: Option<RowDefect>) -> String {
     let cells = cells(item);
     match defect {
-        None => cells
-            .iter()
-            .map(|c| quote(c.as_deref()))
-            .collect::<Vec<_>>()
-            .join(","),
-        Some(RowDefect::Short(keep)) => cells[..keep]
-            .iter()
-            .map(|c| quote(c.as_deref()))
-            .collect::<Vec<_>>()
-            .join(","),
+        None => cells.iter().map(|c| quote(c.as_deref())).collect::<Vec<_>>().join(","),
+        Some(RowDefect::Short(keep)) => cells[..keep].iter().map(|c| quote(c.as_deref())).collect::<Vec<_>>().join(","),
         Some(RowDefect::ExtraFields(commas)) => {
             let mut fields: Vec<String> = cells[..9].iter().map(|c| quote(c.as_deref())).collect();
             let name = item.name.as_deref().unwrap_or("Assorted Pack");

@@ -79,8 +79,7 @@ const APPAREL_BRANDS: &[&str] = &[
     "Locomotive",
 ];
 const FOOTWEAR_BRANDS: &[&str] = &[
-    "Puma", "Nike", "Adidas", "Red Tape", "Reebok", "Skechers", "Catwalk", "Bata", "Woodland",
-    "Fila", "Crocs", "Lotto",
+    "Puma", "Nike", "Adidas", "Red Tape", "Reebok", "Skechers", "Catwalk", "Bata", "Woodland", "Fila", "Crocs", "Lotto",
 ];
 const ACCESSORY_BRANDS: &[&str] = &[
     "Fastrack",
@@ -99,30 +98,14 @@ const ACCESSORY_BRANDS: &[&str] = &[
     "Nike",
 ];
 
-const PRINTED: Weighted<Pattern> = &[
-    (Pattern::Solid, 50),
-    (Pattern::Stripes, 20),
-    (Pattern::Checks, 15),
-    (Pattern::Dots, 15),
-];
+const PRINTED: Weighted<Pattern> =
+    &[(Pattern::Solid, 50), (Pattern::Stripes, 20), (Pattern::Checks, 15), (Pattern::Dots, 15)];
 const MOSTLY_PLAIN: Weighted<Pattern> = &[(Pattern::Solid, 85), (Pattern::Stripes, 15)];
 const PLAIN: Weighted<Pattern> = &[(Pattern::Solid, 1)];
 
-const CASUAL: Weighted<&str> = &[
-    ("Casual", 85),
-    ("Sports", 6),
-    ("Formal", 5),
-    ("Party", 2),
-    ("Ethnic", 2),
-];
+const CASUAL: Weighted<&str> = &[("Casual", 85), ("Sports", 6), ("Formal", 5), ("Party", 2), ("Ethnic", 2)];
 const MEN_WOMEN: Weighted<&str> = &[("Men", 60), ("Women", 40)];
-const ADULTS_KIDS: Weighted<&str> = &[
-    ("Men", 60),
-    ("Women", 20),
-    ("Boys", 8),
-    ("Girls", 5),
-    ("Unisex", 7),
-];
+const ADULTS_KIDS: Weighted<&str> = &[("Men", 60), ("Women", 20), ("Boys", 8), ("Girls", 5), ("Unisex", 7)];
 const WOMEN: Weighted<&str> = &[("Women", 95), ("Girls", 5)];
 const DENIM: Weighted<&str> = &[("Blue", 50), ("Navy Blue", 20), ("Black", 20), ("Grey", 10)];
 const LEATHER: Weighted<&str> = &[("Black", 50), ("Brown", 40), ("Maroon", 5), ("Beige", 5)];
@@ -254,8 +237,7 @@ pub(crate) const COLOURS: [(&str, [u8; 3]); 15] = [
     ("Olive", [110, 116, 46]),
 ];
 
-pub(crate) const SEASONS: Weighted<&str> =
-    &[("Summer", 48), ("Fall", 26), ("Winter", 19), ("Spring", 7)];
+pub(crate) const SEASONS: Weighted<&str> = &[("Summer", 48), ("Fall", 26), ("Winter", 19), ("Spring", 7)];
 
 pub(crate) const YEARS: Weighted<i32> = &[
     (2008, 2),

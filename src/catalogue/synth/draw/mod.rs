@@ -62,11 +62,7 @@ pub(crate) fn render(look: &Look) -> RgbImage {
         }
     }
     let background = |px: isize, py: isize| {
-        px < 0
-            || py < 0
-            || px >= w as isize
-            || py >= h as isize
-            || top[py as usize * w + px as usize].is_none()
+        px < 0 || py < 0 || px >= w as isize || py >= h as isize || top[py as usize * w + px as usize].is_none()
     };
 
     let mut img = RgbImage::from_pixel(WIDTH, HEIGHT, image::Rgb([255, 255, 255]));
@@ -83,9 +79,7 @@ pub(crate) fn render(look: &Look) -> RgbImage {
                 Paint::Clear => [255.0; 3],
             };
             let (sx, sy) = (px as isize, py as isize);
-            let edge = [(-1, 0), (1, 0), (0, -1), (0, 1)]
-                .iter()
-                .any(|&(ox, oy)| background(sx + ox, sy + oy));
+            let edge = [(-1, 0), (1, 0), (0, -1), (0, 1)].iter().any(|&(ox, oy)| background(sx + ox, sy + oy));
             let light = 1.06 - 0.14 * (0.35 * px as f32 / 60.0 + 0.65 * py as f32 / 80.0);
             let shade = if edge { light * 0.72 } else { light };
             let jitter = noise.next_unit() * 6.0 - 3.0;
@@ -113,18 +107,11 @@ mod tests {
     use super::*;
 
     fn look(article: Article, rgb: [u8; 3], seed: u64) -> Look {
-        Look {
-            article,
-            rgb,
-            pattern: Pattern::Solid,
-            seed,
-        }
+        Look { article, rgb, pattern: Pattern::Solid, seed }
     }
 
     fn ink(img: &RgbImage) -> usize {
-        img.pixels()
-            .filter(|p| p.0.iter().any(|&c| c < 235))
-            .count()
+        img.pixels().filter(|p| p.0.iter().any(|&c| c < 235)).count()
     }
 
     #[test]
@@ -153,9 +140,7 @@ mod tests {
 
     #[test]
     fn types_differ_more_than_copies_of_one_type() {
-        let mask = |img: &RgbImage| -> Vec<bool> {
-            img.pixels().map(|p| p.0.iter().any(|&c| c < 235)).collect()
-        };
+        let mask = |img: &RgbImage| -> Vec<bool> { img.pixels().map(|p| p.0.iter().any(|&c| c < 235)).collect() };
         let diff = |a: &[bool], b: &[bool]| a.iter().zip(b).filter(|(x, y)| x != y).count();
         let tee1 = mask(&render(&look(Article::Tshirts, [40, 140, 60], 5)));
         let tee2 = mask(&render(&look(Article::Tshirts, [40, 140, 60], 6)));

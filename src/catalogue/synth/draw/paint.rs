@@ -16,11 +16,7 @@ impl Swatch {
     pub(crate) fn new(rgb: [u8; 3]) -> Self {
         let base = rgb.map(f32::from);
         let luma = 0.299 * base[0] + 0.587 * base[1] + 0.114 * base[2];
-        let second = if luma > 150.0 {
-            base.map(|c| c * 0.55)
-        } else {
-            base.map(|c| c + (255.0 - c) * 0.6)
-        };
+        let second = if luma > 150.0 { base.map(|c| c * 0.55) } else { base.map(|c| c + (255.0 - c) * 0.6) };
         Swatch { base, second }
     }
 
@@ -92,11 +88,7 @@ impl Texture {
 }
 
 fn mix(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
-    [
-        (a[0] + b[0]) / 2.0,
-        (a[1] + b[1]) / 2.0,
-        (a[2] + b[2]) / 2.0,
-    ]
+    [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0, (a[2] + b[2]) / 2.0]
 }
 
 #[cfg(test)]
@@ -118,13 +110,9 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         for pattern in [Pattern::Stripes, Pattern::Checks, Pattern::Dots] {
             let t = Texture::new(pattern, &mut rng);
-            let colours: Vec<[f32; 3]> = (0..400)
-                .map(|i| t.colour(&swatch, (i % 20) as f32, (i / 20) as f32))
-                .collect();
-            assert!(
-                colours.contains(&swatch.base) && colours.contains(&swatch.second),
-                "{pattern:?}"
-            );
+            let colours: Vec<[f32; 3]> =
+                (0..400).map(|i| t.colour(&swatch, (i % 20) as f32, (i / 20) as f32)).collect();
+            assert!(colours.contains(&swatch.base) && colours.contains(&swatch.second), "{pattern:?}");
         }
         let solid = Texture::new(Pattern::Solid, &mut rng);
         assert_eq!(solid.colour(&swatch, 3.0, 4.0), swatch.base);

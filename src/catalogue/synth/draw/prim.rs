@@ -61,16 +61,12 @@ impl Prim {
         match self {
             Prim::Rect { x0, y0, x1, y1 } => [*x0, *y0, *x1, *y1],
             Prim::Ellipse { cx, cy, rx, ry } => [cx - rx, cy - ry, cx + rx, cy + ry],
-            Prim::Poly(points) => points.iter().fold(
-                [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
-                |[a, b, c, d], &(x, y)| [a.min(x), b.min(y), c.max(x), d.max(y)],
-            ),
-            Prim::Capsule { a, b, r } => [
-                a.0.min(b.0) - r,
-                a.1.min(b.1) - r,
-                a.0.max(b.0) + r,
-                a.1.max(b.1) + r,
-            ],
+            Prim::Poly(points) => {
+                points.iter().fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |[a, b, c, d], &(x, y)| {
+                    [a.min(x), b.min(y), c.max(x), d.max(y)]
+                })
+            }
+            Prim::Capsule { a, b, r } => [a.0.min(b.0) - r, a.1.min(b.1) - r, a.0.max(b.0) + r, a.1.max(b.1) + r],
         }
     }
 }
@@ -99,11 +95,7 @@ pub(crate) struct Layer {
 impl Layer {
     pub(crate) fn new(prim: Prim, paint: Paint) -> Self {
         let bounds = prim.bounds();
-        Layer {
-            prim,
-            paint,
-            bounds,
-        }
+        Layer { prim, paint, bounds }
     }
 }
 
@@ -116,19 +108,10 @@ mod tests {
         let tri = Prim::Poly(vec![(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)]);
         assert!(tri.contains(2.0, 2.0));
         assert!(!tri.contains(8.0, 8.0));
-        let cap = Prim::Capsule {
-            a: (0.0, 0.0),
-            b: (10.0, 0.0),
-            r: 1.0,
-        };
+        let cap = Prim::Capsule { a: (0.0, 0.0), b: (10.0, 0.0), r: 1.0 };
         assert!(cap.contains(5.0, 0.9) && cap.contains(10.5, 0.0));
         assert!(!cap.contains(5.0, 1.1));
-        let e = Prim::Ellipse {
-            cx: 0.0,
-            cy: 0.0,
-            rx: 4.0,
-            ry: 2.0,
-        };
+        let e = Prim::Ellipse { cx: 0.0, cy: 0.0, rx: 4.0, ry: 2.0 };
         assert!(e.contains(3.9, 0.0) && !e.contains(0.0, 2.1));
         assert_eq!(tri.bounds(), [0.0, 0.0, 10.0, 10.0]);
     }

@@ -258,10 +258,7 @@ mod tests {
             assert!(!layers.is_empty());
             for layer in layers.iter() {
                 let [x0, y0, x1, y1] = layer.bounds;
-                assert!(
-                    x0 >= -0.5 && y0 >= -0.5 && x1 <= 60.5 && y1 <= 80.5,
-                    "{article:?} {layer:?}"
-                );
+                assert!(x0 >= -0.5 && y0 >= -0.5 && x1 <= 60.5 && y1 <= 80.5, "{article:?} {layer:?}");
             }
         }
     }
