@@ -2,6 +2,7 @@
 //! the domain libraries (imaging, catalogue, trends, models) meet.
 
 mod sample;
+pub mod tables;
 
 use crate::engine::Registry;
 
