@@ -1,6 +1,7 @@
 //! The shipped node kinds, one file each. Stages are the only place where the engine and
 //! the domain libraries (imaging, catalogue, trends, models) meet.
 
+mod cluster;
 mod sample;
 pub mod tables;
 
@@ -8,5 +9,5 @@ use crate::engine::Registry;
 
 /// Every node kind a pipeline file may name.
 pub fn registry() -> Registry {
-    Registry::new().with(sample::Sample)
+    Registry::new().with(sample::Sample).with(cluster::Cluster)
 }
