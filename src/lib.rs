@@ -6,3 +6,5 @@
 //! - [`imaging`], [`catalogue`], [`trends`], [`models`]: domain libraries; know nothing of the engine.
 //! - [`stages`]: one file per node kind, joining the two through [`engine::Stage`].
 //! - [`cli`]: the command line.
+
+pub mod imaging;
