@@ -10,6 +10,11 @@ use super::error::ImagingError;
 use super::filter::Filter;
 use super::limits::DecodeLimits;
 use super::pil_resample::{resize_region, Region};
+use super::simd;
+
+/// Far above any image encoder's input; keeps a mistyped manifest from
+/// asking for gigabytes.
+const MAX_SIZE: u32 = 4096;
 
 /// Crop size and normalisation of an image encoder; model manifests supply
 /// them, [`ClipPreprocess::CLIP`] holds OpenAI CLIP's.
@@ -38,10 +43,10 @@ impl ClipPreprocess {
     };
 
     pub fn new(size: u32, mean: [f32; 3], std: [f32; 3]) -> Result<Self, ImagingError> {
-        if size == 0 {
-            return Err(ImagingError::InvalidConfig(
-                "crop size must be at least 1".into(),
-            ));
+        if !(1..=MAX_SIZE).contains(&size) {
+            return Err(ImagingError::InvalidConfig(format!(
+                "crop size {size} is outside 1..={MAX_SIZE}"
+            )));
         }
         if mean.iter().any(|m| !m.is_finite()) {
             return Err(ImagingError::InvalidConfig(format!(
@@ -118,12 +123,9 @@ impl ClipPreprocess {
                 actual: out.len(),
             });
         }
-        let table = self.table();
-        for (c, (plane, table)) in out.chunks_exact_mut(pixels).zip(&table).enumerate() {
-            for (o, p) in plane.iter_mut().zip(img.as_raw().chunks_exact(3)) {
-                *o = table[usize::from(p[c])];
-            }
-        }
+        let (red, rest) = out.split_at_mut(pixels);
+        let (green, blue) = rest.split_at_mut(pixels);
+        spread_channels(img.as_raw(), &self.table(), [red, green, blue]);
         Ok(())
     }
 
@@ -136,6 +138,19 @@ impl ClipPreprocess {
             }
         }
         table
+    }
+}
+
+simd::multiversion! {
+    /// Looks each byte of packed RGB up in its channel's table, into planes.
+    fn spread_channels(rgb: &[u8], tables: &[[f32; 256]; 3], planes: [&mut [f32]; 3]) {
+        let [red, green, blue] = planes;
+        let outputs = red.iter_mut().zip(green.iter_mut()).zip(blue.iter_mut());
+        for (p, ((r, g), b)) in rgb.chunks_exact(3).zip(outputs) {
+            *r = tables[0][usize::from(p[0])];
+            *g = tables[1][usize::from(p[1])];
+            *b = tables[2][usize::from(p[2])];
+        }
     }
 }
 
@@ -179,6 +194,7 @@ mod tests {
     #[test]
     fn bad_settings_and_buffers_are_refused() {
         assert!(ClipPreprocess::new(0, [0.0; 3], [1.0; 3]).is_err());
+        assert!(ClipPreprocess::new(100_000, [0.0; 3], [1.0; 3]).is_err());
         assert!(ClipPreprocess::new(224, [0.0; 3], [1.0, 0.0, 1.0]).is_err());
         assert!(ClipPreprocess::new(224, [f32::NAN; 3], [1.0; 3]).is_err());
         let img = RgbImage::new(2, 2);

@@ -14,28 +14,28 @@ use super::filter::{Filter, Kernel};
 /// Fixed-point fraction bits: 8 for the sample, 2 for overshoot, in 32.
 pub(super) const PRECISION_BITS: u32 = 32 - 8 - 2;
 
-/// Source pixels `start..start + weights.len()` feed one output pixel.
-pub(super) struct Taps {
-    pub start: usize,
-    pub weights: Vec<i32>,
-}
-
+/// Every output pixel of the run reads the same number of source pixels,
+/// `taps`: shorter windows are padded with zero weights (which change no sum)
+/// and shifted to stay inside the source, so inner loops have a fixed length.
 pub(super) struct AxisCoeffs {
-    /// One entry per output pixel of the requested run.
-    pub taps: Vec<Taps>,
+    pub taps: usize,
+    starts: Vec<usize>,
+    weights: Vec<i32>,
 }
 
 impl AxisCoeffs {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, &[i32])> {
+        self.starts
+            .iter()
+            .copied()
+            .zip(self.weights.chunks_exact(self.taps))
+    }
+
     /// The source pixels the whole run reads.
     pub(super) fn source_span(&self) -> Range<usize> {
-        let start = self.taps.iter().map(|t| t.start).min().unwrap_or(0);
-        let end = self
-            .taps
-            .iter()
-            .map(|t| t.start + t.weights.len())
-            .max()
-            .unwrap_or(0);
-        start..end.max(start)
+        let first = self.starts.iter().copied().min().unwrap_or(0);
+        let last = self.starts.iter().copied().max().unwrap_or(0);
+        first..last + self.taps
     }
 }
 
@@ -88,28 +88,43 @@ fn compute(kernel: Kernel, in_size: usize, out_size: usize, run: Range<usize>) -
     let filterscale = scale.max(1.0);
     let support = kernel.support * filterscale;
     let inv_filterscale = 1.0 / filterscale;
-    let mut weights = Vec::new();
-    let taps = run
+    let windows: Vec<(usize, Vec<i32>)> = run
         .map(|xx| {
             let center = (xx as f64 + 0.5) * scale;
             // C's (int) truncates toward zero, as `as` does.
             let xmin = ((center - support + 0.5) as i64).max(0);
             let xmax = ((center + support + 0.5) as i64).min(in_size as i64);
-            weights.clear();
-            weights.extend(
-                (xmin..xmax).map(|x| (kernel.weight)((x as f64 - center + 0.5) * inv_filterscale)),
-            );
+            let mut weights: Vec<f64> = (xmin..xmax)
+                .map(|x| (kernel.weight)((x as f64 - center + 0.5) * inv_filterscale))
+                .collect();
             let total: f64 = weights.iter().sum();
             if total != 0.0 {
                 weights.iter_mut().for_each(|w| *w /= total);
             }
-            Taps {
-                start: xmin as usize,
-                weights: weights.iter().map(|&w| to_fixed(w)).collect(),
-            }
+            (xmin as usize, weights.into_iter().map(to_fixed).collect())
         })
         .collect();
-    AxisCoeffs { taps }
+    let taps = windows
+        .iter()
+        .map(|(_, w)| w.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut starts = Vec::with_capacity(windows.len());
+    let mut weights = Vec::with_capacity(windows.len() * taps);
+    for (xmin, w) in windows {
+        let start = xmin.min(in_size.saturating_sub(taps));
+        let lead = xmin - start;
+        starts.push(start);
+        weights.extend(std::iter::repeat_n(0, lead));
+        weights.extend_from_slice(&w);
+        weights.extend(std::iter::repeat_n(0, taps - lead - w.len()));
+    }
+    AxisCoeffs {
+        taps,
+        starts,
+        weights,
+    }
 }
 
 fn to_fixed(w: f64) -> i32 {
@@ -134,18 +149,30 @@ mod tests {
     #[test]
     fn weights_sum_to_one_in_fixed_point() {
         for (i, o) in [(60, 224), (2400, 224), (7, 500), (224, 64)] {
-            for taps in &bicubic(i, o).taps {
-                let sum: i32 = taps.weights.iter().sum();
-                assert!((sum - (1 << PRECISION_BITS)).abs() <= taps.weights.len() as i32);
-                assert!(taps.start + taps.weights.len() <= i);
+            let coeffs = bicubic(i, o);
+            for (start, weights) in coeffs.iter() {
+                let sum: i32 = weights.iter().sum();
+                assert!((sum - (1 << PRECISION_BITS)).abs() <= weights.len() as i32);
+                assert!(start + weights.len() <= i);
             }
         }
     }
 
     #[test]
     fn downscaling_widens_the_support() {
-        assert_eq!(bicubic(60, 224).taps[100].weights.len(), 4);
-        assert!(bicubic(2400, 224).taps[100].weights.len() >= 40);
+        assert_eq!(bicubic(60, 224).taps, 4);
+        assert!(bicubic(2400, 224).taps >= 40);
+    }
+
+    #[test]
+    fn windows_near_the_edge_are_padded_inside_the_source() {
+        let coeffs = bicubic(60, 224);
+        let (start, weights) = coeffs.iter().last().expect("224 outputs");
+        assert_eq!(start + weights.len(), 60);
+        assert_eq!(weights[0], 0);
+        let (start, weights) = coeffs.iter().next().expect("224 outputs");
+        assert_eq!(start, 0);
+        assert_eq!(weights[weights.len() - 1], 0);
     }
 
     #[test]

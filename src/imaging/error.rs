@@ -56,7 +56,7 @@ pub enum ImagingError {
     #[error("the image has no pixels ({width}×{height})")]
     NoPixels { width: u32, height: u32 },
 
-    #[error("cannot resize to {width}×{height}: both sides must be at least 1 pixel")]
+    #[error("cannot resize to {width}×{height}: each side must be at least 1 pixel, and the result addressable")]
     InvalidSize { width: u32, height: u32 },
 
     #[error("invalid image preprocessing settings: {0}")]

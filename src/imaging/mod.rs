@@ -5,14 +5,18 @@
 
 mod clip_input;
 mod coeffs;
+mod convolve;
 mod decode;
 mod decode_jpeg;
 mod decode_png;
 mod error;
 mod filter;
 mod limits;
+mod nearest;
 mod pil_convert;
 mod pil_resample;
+mod plane;
+mod simd;
 
 pub use clip_input::{ClipInput, ClipPreprocess};
 pub use decode::decode_rgb;

@@ -1,19 +1,24 @@
 //! Pillow's `Image.resize` for RGB images: two separable fixed-point passes
-//! with u8 rounding between them, or its affine nearest-neighbour scaling.
-//! Pass order changes results by a level here and there; it follows Pillow
-//! 13 (vertical first when the height shrinks by more than twice as many
-//! pixels as the width; Pillow 12.2 and older always go horizontal first, so
-//! they agree on upscaling and on all but strongly portrait downscaling). Any rectangle of
-//! the result can be computed on its own, bit-identical to cropping the full
-//! result, which is how a centre crop avoids resizing pixels it throws away.
+//! with u8 rounding between them, or nearest-neighbour scaling. Any
+//! rectangle of the result can be computed on its own, bit-identical to
+//! cropping the full result, which is how a centre crop avoids resizing
+//! pixels it throws away.
+//!
+//! Pass order changes results by a level here and there. It follows Pillow
+//! 13: vertical first when the height shrinks by more than twice as many
+//! pixels as the width. Pillow 12.2 and older always go horizontal first, so
+//! they agree on upscaling and on all but strongly portrait downscaling.
 
 use std::ops::Range;
 
 use image::RgbImage;
 
-use super::coeffs::{axis_coeffs, AxisCoeffs, PRECISION_BITS};
+use super::coeffs::axis_coeffs;
+use super::convolve::{horizontal, vertical};
 use super::error::ImagingError;
 use super::filter::Filter;
+use super::nearest::nearest;
+use super::plane::{copy, Buffer, Plane, PlaneMut};
 
 /// `img.resize((width, height), filter)` as Pillow computes it.
 pub fn resize_pil(
@@ -61,6 +66,15 @@ pub(super) fn resize_region(
             height: in_h,
         });
     }
+    let bytes = (region.width as usize)
+        .checked_mul(region.height as usize)
+        .and_then(|pixels| pixels.checked_mul(3));
+    if bytes.is_none_or(|b| b > isize::MAX as usize) {
+        return Err(ImagingError::InvalidSize {
+            width: region.width,
+            height: region.height,
+        });
+    }
     let mut out = RgbImage::new(region.width, region.height);
     let cols = overlap(region.left, region.width, out_w);
     let rows = overlap(region.top, region.height, out_h);
@@ -90,7 +104,14 @@ pub(super) fn resize_region(
         out_h: out_h as usize,
     };
     match filter.kernel() {
-        None => nearest(&src, &mut dst, sizes, rows, cols),
+        None => nearest(
+            &src,
+            &mut dst,
+            (sizes.in_w, sizes.in_h),
+            (sizes.out_w, sizes.out_h),
+            rows,
+            cols,
+        ),
         Some(kernel) => {
             let horizontal_coeffs = |run| axis_coeffs(filter, kernel, sizes.in_w, sizes.out_w, run);
             let vertical_coeffs = |run| axis_coeffs(filter, kernel, sizes.in_h, sizes.out_h, run);
@@ -148,172 +169,6 @@ fn overlap(start: i64, len: u32, size: u32) -> Range<usize> {
     let begin = start.clamp(0, i64::from(size));
     let end = (start + i64::from(len)).clamp(begin, i64::from(size));
     begin as usize..end as usize
-}
-
-/// RGB pixels whose top-left stored pixel is (`x0`, `y0`) of some image.
-#[derive(Clone, Copy)]
-struct Plane<'a> {
-    data: &'a [u8],
-    stride: usize,
-    x0: usize,
-    y0: usize,
-}
-
-impl<'a> Plane<'a> {
-    fn span(&self, y: usize, cols: Range<usize>) -> &'a [u8] {
-        let row = (y - self.y0) * self.stride;
-        &self.data[row + (cols.start - self.x0) * 3..row + (cols.end - self.x0) * 3]
-    }
-}
-
-struct PlaneMut<'a> {
-    data: &'a mut [u8],
-    stride: usize,
-    x0: usize,
-    y0: usize,
-}
-
-impl PlaneMut<'_> {
-    fn span(&mut self, y: usize, cols: Range<usize>) -> &mut [u8] {
-        let row = (y - self.y0) * self.stride;
-        &mut self.data[row + (cols.start - self.x0) * 3..row + (cols.end - self.x0) * 3]
-    }
-}
-
-/// The intermediate image between the two passes.
-struct Buffer {
-    data: Vec<u8>,
-    cols: Range<usize>,
-    rows: Range<usize>,
-}
-
-impl Buffer {
-    fn new(cols: Range<usize>, rows: Range<usize>) -> Buffer {
-        Buffer {
-            data: vec![0; cols.len() * rows.len() * 3],
-            cols,
-            rows,
-        }
-    }
-
-    fn plane(&self) -> Plane<'_> {
-        Plane {
-            data: &self.data,
-            stride: self.cols.len() * 3,
-            x0: self.cols.start,
-            y0: self.rows.start,
-        }
-    }
-
-    fn plane_mut(&mut self) -> PlaneMut<'_> {
-        PlaneMut {
-            stride: self.cols.len() * 3,
-            x0: self.cols.start,
-            y0: self.rows.start,
-            data: &mut self.data,
-        }
-    }
-}
-
-const HALF: i32 = 1 << (PRECISION_BITS - 1);
-
-/// Pillow's `clip8`: drop the fraction bits, clamp to a byte.
-fn clip8(acc: i32) -> u8 {
-    (acc >> PRECISION_BITS).clamp(0, 255) as u8
-}
-
-/// Output columns `cols` (one `coeffs` entry each) of rows `rows`.
-fn horizontal(
-    src: &Plane,
-    dst: &mut PlaneMut,
-    rows: Range<usize>,
-    cols: Range<usize>,
-    coeffs: &AxisCoeffs,
-) {
-    let span = coeffs.source_span();
-    for y in rows {
-        let line = src.span(y, span.clone());
-        for (out, taps) in dst
-            .span(y, cols.clone())
-            .chunks_exact_mut(3)
-            .zip(&coeffs.taps)
-        {
-            let first = (taps.start - span.start) * 3;
-            let pixels = line[first..first + taps.weights.len() * 3].chunks_exact(3);
-            let (mut r, mut g, mut b) = (HALF, HALF, HALF);
-            for (p, &w) in pixels.zip(&taps.weights) {
-                r += i32::from(p[0]) * w;
-                g += i32::from(p[1]) * w;
-                b += i32::from(p[2]) * w;
-            }
-            out.copy_from_slice(&[clip8(r), clip8(g), clip8(b)]);
-        }
-    }
-}
-
-/// Output rows `rows` (one `coeffs` entry each) over columns `cols`, a whole
-/// row at a time so the inner loop vectorises.
-fn vertical(
-    src: &Plane,
-    dst: &mut PlaneMut,
-    rows: Range<usize>,
-    cols: Range<usize>,
-    coeffs: &AxisCoeffs,
-) {
-    let mut acc = vec![0i32; cols.len() * 3];
-    for (y, taps) in rows.zip(&coeffs.taps) {
-        acc.fill(HALF);
-        for (t, &w) in taps.weights.iter().enumerate() {
-            let line = src.span(taps.start + t, cols.clone());
-            for (a, &s) in acc.iter_mut().zip(line) {
-                *a += i32::from(s) * w;
-            }
-        }
-        for (d, &a) in dst.span(y, cols.clone()).iter_mut().zip(&acc) {
-            *d = clip8(a);
-        }
-    }
-}
-
-fn copy(src: &Plane, dst: &mut PlaneMut, rows: Range<usize>, cols: Range<usize>) {
-    for y in rows {
-        dst.span(y, cols.clone())
-            .copy_from_slice(src.span(y, cols.clone()));
-    }
-}
-
-/// Pillow's `ImagingScaleAffine`: each output pixel takes the source pixel
-/// under its centre, with positions accumulated step by step in doubles.
-fn nearest(src: &Plane, dst: &mut PlaneMut, s: Sizes, rows: Range<usize>, cols: Range<usize>) {
-    let xs = nearest_positions(s.in_w, s.out_w, cols.end);
-    let ys = nearest_positions(s.in_h, s.out_h, rows.end);
-    for y in rows {
-        let Some(sy) = ys[y] else { continue };
-        let line = src.span(sy, 0..s.in_w);
-        for (out, x) in dst
-            .span(y, cols.clone())
-            .chunks_exact_mut(3)
-            .zip(cols.clone())
-        {
-            if let Some(sx) = xs[x] {
-                out.copy_from_slice(&line[sx * 3..sx * 3 + 3]);
-            }
-        }
-    }
-}
-
-/// Source index for each of the first `count` output pixels, `None` where
-/// Pillow leaves the pixel black.
-fn nearest_positions(in_size: usize, out_size: usize, count: usize) -> Vec<Option<usize>> {
-    let step = f64::from(in_size as f32) / out_size as f64;
-    let mut pos = step * 0.5;
-    (0..count)
-        .map(|_| {
-            let index = (pos >= 0.0 && pos < in_size as f64).then_some(pos as usize);
-            pos += step;
-            index
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -378,10 +233,14 @@ mod tests {
     }
 
     #[test]
-    fn zero_sizes_are_refused() {
+    fn impossible_sizes_are_refused() {
         let img = gradient(4, 4);
         assert!(matches!(
             resize_pil(&img, 0, 4, Filter::Bicubic),
+            Err(ImagingError::InvalidSize { .. })
+        ));
+        assert!(matches!(
+            resize_pil(&img, u32::MAX, u32::MAX, Filter::Bicubic),
             Err(ImagingError::InvalidSize { .. })
         ));
         assert!(matches!(
