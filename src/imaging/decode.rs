@@ -1,5 +1,6 @@
 //! Bytes to RGB pixels, as Pillow's `Image.open(path).convert("RGB")` gives
-//! them: the format is recognised by its signature, never by a file name.
+//! them: the format is recognised by its signature, never by a file name, and
+//! EXIF orientation is left unapplied, as `Image.open` leaves it.
 
 use image::RgbImage;
 
