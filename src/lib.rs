@@ -10,6 +10,7 @@
 pub mod catalogue;
 pub mod cli;
 pub mod engine;
+pub mod imaging;
 pub mod models;
 pub mod stages;
 pub mod trends;
