@@ -25,6 +25,10 @@ pub enum ArtifactKind {
     Jpeg,
     /// A named set of files (e.g. one PNG per design).
     Bundle,
+    /// CSV text (bundle members only: logs people open in a spreadsheet).
+    Csv,
+    /// A zip archive (bundle members only: the deliverables in one file).
+    Zip,
 }
 
 impl ArtifactKind {
@@ -35,6 +39,8 @@ impl ArtifactKind {
             ArtifactKind::Png => "image/png",
             ArtifactKind::Jpeg => "image/jpeg",
             ArtifactKind::Bundle => "application/vnd.t2d.bundle+json",
+            ArtifactKind::Csv => "text/csv",
+            ArtifactKind::Zip => "application/zip",
         }
     }
 
@@ -45,6 +51,8 @@ impl ArtifactKind {
             ArtifactKind::Png => "png",
             ArtifactKind::Jpeg => "jpg",
             ArtifactKind::Bundle => "bundle.json",
+            ArtifactKind::Csv => "csv",
+            ArtifactKind::Zip => "zip",
         }
     }
 }
