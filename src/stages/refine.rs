@@ -222,3 +222,223 @@ fn outputs(
         ),
     ]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::artifact::encode_json;
+    use crate::engine::store::ArtifactRef;
+    use crate::engine::{Publish, Value};
+    use crate::stages::designs::prompt_rules::{draw_booster, refine_prompt};
+    use crate::stages::designs::testing::{
+        clusters_table, prompts_table, small, strings as owned, Bench, CLIP_TINY, PROMPTS, SD_TINY,
+    };
+    use crate::stages::generate::Generate;
+    use crate::stages::score::Score;
+    use crate::stages::tables::{f64s, i32s, i64s, strings};
+    use std::io::Read;
+
+    struct Upstream {
+        bench: Bench,
+        refs: BTreeMap<&'static str, ArtifactRef>,
+    }
+
+    /// prompt → generate → score (with `threshold`), as the pipeline wires them.
+    fn upstream(threshold: Value) -> Upstream {
+        let bench = Bench::new();
+        let prompts = bench.put_table(&prompts_table(&PROMPTS));
+        let clusters = bench.put_table(&clusters_table(3));
+        let mut p = vec![("model", Value::from(SD_TINY))];
+        p.extend(small());
+        let generated = bench.run(&Generate, &[("prompts", &prompts)], &p, &[]).unwrap();
+        let inputs = [
+            ("generations", &generated["generations"]),
+            ("images", &generated["images"]),
+            ("prompts", &prompts),
+            ("clusters", &clusters),
+        ];
+        let scored = bench.run(&Score, &inputs, &[("model", Value::from(CLIP_TINY)), ("threshold", threshold)], &[]);
+        let refs = BTreeMap::from([
+            ("prompts", prompts),
+            ("clusters", clusters),
+            ("generations", generated["generations"].clone()),
+            ("images", generated["images"].clone()),
+            ("scores", scored.unwrap()["scores"].clone()),
+        ]);
+        Upstream { bench, refs }
+    }
+
+    impl Upstream {
+        fn refine(&self, extra: &[(&'static str, Value)]) -> BTreeMap<String, ArtifactRef> {
+            let mut p = vec![("sd_model", Value::from(SD_TINY)), ("clip_model", Value::from(CLIP_TINY))];
+            p.extend(small());
+            p.extend(extra.iter().cloned());
+            let inputs: Vec<(&str, &ArtifactRef)> = self.refs.iter().map(|(n, r)| (*n, r)).collect();
+            let models = [("sd_model", SD_TINY), ("clip_model", CLIP_TINY)];
+            self.bench.run(&Refine, &inputs, &p, &models).unwrap()
+        }
+    }
+
+    fn unzip(bytes: Vec<u8>) -> BTreeMap<String, Vec<u8>> {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..archive.len())
+            .map(|i| {
+                let mut file = archive.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                file.read_to_end(&mut bytes).unwrap();
+                (file.name().unwrap().to_string(), bytes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_round_reproduces_the_notebook_loop_and_its_deliverables() {
+        let up = upstream(Value::Map([("percentile".to_string(), Value::Float(85.0))].into()));
+        let out = up.refine(&[]);
+        let scores = up.bench.table(&up.refs["scores"]);
+        let (v1_scores, v1_labels, threshold) = (
+            f64s(&scores, "score").unwrap(),
+            strings(&scores, "label").unwrap(),
+            f64s(&scores, "threshold").unwrap()[0],
+        );
+        let no: Vec<i32> = (0..3).filter(|&c| v1_labels[c as usize] == "no").collect();
+        assert_eq!(no.len(), 2);
+
+        let rounds = up.bench.table(&out["rounds"]);
+        let clusters = i32s(&rounds, "cluster").unwrap();
+        let round = i32s(&rounds, "round").unwrap();
+        let (prompt, seed) = (strings(&rounds, "prompt").unwrap(), i64s(&rounds, "seed").unwrap());
+        let (score, label) = (f64s(&rounds, "score").unwrap(), strings(&rounds, "label").unwrap());
+        let image = strings(&rounds, "image").unwrap();
+        assert_eq!(rounds.num_rows(), 3 + no.len());
+        let boosters = owned(&BOOSTERS);
+        for i in 0..rounds.num_rows() {
+            let c = clusters[i];
+            if round[i] == 1 {
+                assert_eq!((score[i], label[i].as_str()), (v1_scores[c as usize], v1_labels[c as usize].as_str()));
+                continue;
+            }
+            assert!(no.contains(&c) && round[i] == 2);
+            assert_eq!((seed[i], image[i].as_str()), (1024 + i64::from(c), format!("c{c}_v2.png").as_str()));
+            let tags =
+                if c == 2 { (vec![], vec![]) } else { (owned(&["white", "black"]), owned(&["blazer", "handbag"])) };
+            let booster = draw_booster(&boosters, 42, c, 2);
+            let expected =
+                refine_prompt(PROMPTS[c as usize], &tags.0, &tags.1, v1_scores[c as usize], Cuts::default(), booster);
+            assert_eq!(prompt[i], expected);
+            assert_eq!(label[i], if score[i] >= threshold { "yes" } else { "no" });
+        }
+
+        // gens/ holds every version, v1 byte-identical to generate's.
+        let gens = up.bench.files(&out["images"]);
+        let v1 = up.bench.files(&up.refs["images"]);
+        assert_eq!(gens.len(), 3 + no.len());
+        assert!(v1.iter().all(|(name, bytes)| gens[name] == *bytes));
+
+        // Final picks: the best score of each cluster.
+        let picks = serde_json::from_slice::<serde_json::Value>(&up.bench.bytes(&out["final_picks"])).unwrap();
+        for c in 0..3 {
+            let best =
+                (0..rounds.num_rows()).filter(|&i| clusters[i] == c).max_by(|&a, &b| score[a].total_cmp(&score[b]));
+            assert_eq!(picks[c.to_string()], format!("gens/{}", image[best.unwrap()]));
+        }
+        let picked: Vec<bool> = {
+            let col = rounds.column_by_name("picked").unwrap();
+            let col = col.as_any().downcast_ref::<arrow::array::BooleanArray>().unwrap();
+            (0..col.len()).map(|i| col.value(i)).collect()
+        };
+        assert_eq!(picked.iter().filter(|p| **p).count(), 3);
+
+        let logs = up.bench.files(&out["logs"]);
+        let scores_csv = String::from_utf8(logs["scores.csv"].clone()).unwrap();
+        assert_eq!(scores_csv.lines().count(), 1 + 3 + no.len());
+        assert!(scores_csv.starts_with("cluster,version,path,score,label\n0,v1,gens/c0_v1.png,"), "{scores_csv}");
+        let summary = String::from_utf8(logs["final_summary.csv"].clone()).unwrap();
+        assert_eq!(summary.lines().count(), 4);
+
+        // The zip holds the deliverables, byte for byte as published.
+        let archive = up.bench.files(&out["archive"]);
+        let files = unzip(archive["trend_to_design_outputs.zip"].clone());
+        let mut expected: Vec<String> = gens.keys().map(|n| format!("gens/{n}")).collect();
+        expected.extend(owned(&[
+            "logs/final_picks.json",
+            "logs/final_summary.csv",
+            "logs/scores.csv",
+            "prompts/base_prompts.json",
+            "prompts/final_prompts.json",
+        ]));
+        expected.sort();
+        assert_eq!(files.keys().cloned().collect::<Vec<_>>(), expected);
+        assert_eq!(files["logs/final_picks.json"], up.bench.bytes(&out["final_picks"]));
+        assert_eq!(files["prompts/final_prompts.json"], up.bench.bytes(&out["final_prompts"]));
+        assert_eq!(files["logs/scores.csv"], logs["scores.csv"]);
+        let base: serde_json::Value = serde_json::from_slice(&files["prompts/base_prompts.json"]).unwrap();
+        assert_eq!(encode_json(&base).unwrap(), files["prompts/base_prompts.json"]);
+        assert_eq!(base["2"], PROMPTS[2]);
+
+        assert_eq!(up.refine(&[]), out, "a rerun gives identical bytes, the zip included");
+    }
+
+    #[test]
+    fn raising_max_rounds_computes_only_the_new_round_and_the_pick_rule_needs_no_model() {
+        // Nothing reaches 0.99, and every prompt gains a booster: each round is new work for every cluster.
+        let up = upstream(Value::Map([("value".to_string(), Value::Float(0.99))].into()));
+        let cuts = [("low_cut", Value::Float(1.0)), ("mid_cut", Value::Float(1.0))];
+        let two = up.refine(&[cuts.to_vec(), vec![("max_rounds", Value::Int(2))]].concat());
+        assert_eq!(
+            up.bench.memo_items("refine"),
+            2 * 3 * 3,
+            "per round and cluster: a design, its embedding, a prompt"
+        );
+        let three = up.refine(&[cuts.to_vec(), vec![("max_rounds", Value::Int(3))]].concat());
+        assert_eq!(up.bench.memo_items("refine"), 3 * 3 * 3, "round 4 only");
+        let rounds = up.bench.table(&three["rounds"]);
+        assert_eq!(rounds.num_rows(), 3 * 4);
+        assert!(strings(&rounds, "label").unwrap().iter().all(|l| l == "no"));
+        let prompts = strings(&rounds, "prompt").unwrap();
+        assert!(prompts[3].starts_with(&prompts[2]) && prompts[3].len() > prompts[2].len());
+
+        // `pick: seed` keeps v1 when no version is a yes; no design or embedding is computed again.
+        let mut p = vec![("pick", Value::from("seed")), ("max_rounds", Value::Int(3))];
+        p.extend(cuts.iter().cloned());
+        let seed_pick = up.refine(&p);
+        let picks = serde_json::from_slice::<serde_json::Value>(&up.bench.bytes(&seed_pick["final_picks"])).unwrap();
+        assert_eq!(picks, serde_json::json!({"0": "gens/c0_v1.png", "1": "gens/c1_v1.png", "2": "gens/c2_v1.png"}));
+        assert_eq!(up.bench.memo_items("refine"), 3 * 3 * 3);
+        assert_eq!(seed_pick["images"], three["images"]);
+        assert_ne!(two["images"], three["images"]);
+    }
+
+    #[test]
+    fn no_round_when_every_cluster_has_a_yes() {
+        let up = upstream(Value::Map([("value".to_string(), Value::Float(0.0))].into()));
+        let out = up.refine(&[("max_rounds", Value::Int(3))]);
+        assert_eq!(up.bench.table(&out["rounds"]).num_rows(), 3);
+        assert_eq!(up.bench.memo_items("refine"), 0);
+        let prompts = serde_json::from_slice::<serde_json::Value>(&up.bench.bytes(&out["final_prompts"])).unwrap();
+        assert_eq!(prompts["1"], PROMPTS[1]);
+    }
+
+    #[test]
+    fn outputs_publish_to_distinct_places_and_bad_cuts_are_refused() {
+        let places: Vec<Publish> = Refine.outputs().into_iter().map(|o| o.publish).collect();
+        assert_eq!(
+            places,
+            [
+                Publish::Default,
+                Publish::At("gens"),
+                Publish::At("prompts/final_prompts.json"),
+                Publish::At("logs/final_picks.json"),
+                Publish::At("logs"),
+                Publish::At("."),
+            ]
+        );
+        let mut params: BTreeMap<String, Value> =
+            Refine.params().into_iter().filter_map(|s| Some((s.name.to_string(), s.default?))).collect();
+        params.insert("low_cut".into(), Value::Float(0.7));
+        params.insert("boosters".into(), Value::List(vec![]));
+        params.insert("device".into(), Value::from("gpu"));
+        let problems: Vec<String> = Refine.check(&Params(params)).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(problems, ["device", "low_cut", "boosters"]);
+    }
+}

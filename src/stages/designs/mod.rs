@@ -13,6 +13,8 @@ pub mod pick;
 pub mod prompt_rules;
 pub mod prompts_table;
 pub mod scoring;
+#[cfg(test)]
+pub mod testing;
 pub mod threshold;
 pub mod version_tables;
 pub mod versions;
