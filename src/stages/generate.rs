@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::designs::designer::{DesignRequest, Designer};
+use super::designs::feedback::plan_first_round;
 use super::designs::params::{self, GenSettings};
 use super::designs::prompts_table::prompt_texts;
 use super::designs::version_tables::generations_table;
-use super::designs::versions::{image_name, seed_for, Version};
 use crate::engine::{
     Artifact, ArtifactKind, BundleFile, External, InputSlot, Inputs, OutputSlot, Outputs, ParamSpec, Params, Stage,
     StageContext, StageError,
@@ -57,26 +57,9 @@ impl Stage for Generate {
     fn run(&self, ctx: &StageContext, inputs: &Inputs) -> Result<Outputs, StageError> {
         let prompts = prompt_texts(&inputs.table("prompts")?)?;
         let p = ctx.params;
-        let (seed_base, candidates) = (p.int("seed_base")?, p.usize("candidates")?);
-        let mut versions: Vec<Version> = Vec::new();
-        for (&cluster, prompt) in &prompts {
-            for candidate in 0..candidates as i32 {
-                versions.push(Version {
-                    cluster,
-                    candidate,
-                    round: 1,
-                    prompt: prompt.clone(),
-                    seed: seed_for(seed_base, cluster, candidate, 1),
-                    image: image_name(cluster, 1, candidate, candidates),
-                    image_digest: String::new(),
-                });
-            }
-        }
+        let mut versions = plan_first_round(&prompts, p.int("seed_base")?, p.usize("candidates")?);
         let designer = Designer::new(ctx, "model", GenSettings::from_params(p)?, params::parse_device(p)?)?;
-        let requests: Vec<DesignRequest> = versions
-            .iter()
-            .map(|v| DesignRequest { name: v.image.clone(), prompt: v.prompt.clone(), seed: v.seed })
-            .collect();
+        let requests: Vec<DesignRequest> = versions.iter().map(DesignRequest::of).collect();
         let designs = designer.make(ctx, &requests)?;
         tracing::debug!(node = ctx.node, generated = designer.generated(), total = designs.len(), "designs");
 

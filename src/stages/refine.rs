@@ -5,11 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use arrow::array::RecordBatch;
+
 use super::designs::deliverables::{
     base_prompts_json, final_picks_json, final_prompts_json, final_summary_csv, scores_csv, Deliverables, GENS,
 };
 use super::designs::designer::{DesignRequest, Designer};
-use super::designs::embedder::Embedder;
+use super::designs::embedder::{Embedder, ImageItem};
 use super::designs::feedback::{plan_round, Cluster, Rules};
 use super::designs::judge::Judge;
 use super::designs::params::{self, GenSettings};
@@ -18,7 +20,7 @@ use super::designs::prompt_rules::{Cuts, BOOSTERS};
 use super::designs::prompts_table::{prompt_texts, tags};
 use super::designs::scoring::Weights;
 use super::designs::version_tables::{join_scores, read_generations, rounds_table};
-use super::designs::versions::{Label, Scored};
+use super::designs::versions::{Label, Scored, Version};
 use super::score::read_image;
 use crate::engine::{
     Artifact, ArtifactKind, BundleFile, External, InputSlot, Inputs, OutputSlot, Outputs, ParamSpec, ParamType, Params,
@@ -111,20 +113,11 @@ impl Stage for Refine {
 
     fn run(&self, ctx: &StageContext, inputs: &Inputs) -> Result<Outputs, StageError> {
         let p = ctx.params;
-        let prompts_table = inputs.table("prompts")?;
-        let base_prompts = prompt_texts(&prompts_table)?;
-        let (colors, garments) = (tags(&prompts_table, "colors")?, tags(&prompts_table, "garments")?);
+        let prompts = inputs.table("prompts")?;
+        let base_prompts = prompt_texts(&prompts)?;
         let first = read_generations(&inputs.table("generations")?)?;
         let (mut history, threshold) = join_scores(&first, &inputs.table("scores")?)?;
-
-        let mut clusters: BTreeMap<i32, Cluster> = base_prompts
-            .iter()
-            .map(|(&id, prompt)| {
-                let candidates = first.iter().filter(|v| v.cluster == id).count();
-                let tag = |m: &BTreeMap<i32, Vec<String>>| m.get(&id).cloned().unwrap_or_default();
-                (id, Cluster { prompt: prompt.clone(), colors: tag(&colors), garments: tag(&garments), candidates })
-            })
-            .collect();
+        let mut clusters = clusters(&prompts, &base_prompts, &first)?;
         let rules = Rules {
             cuts: Cuts { low: p.float("low_cut")?, mid: p.float("mid_cut")? },
             boosters: p.strings("boosters")?,
@@ -139,34 +132,16 @@ impl Stage for Refine {
         let bundle = inputs.bundle_index("images")?;
         let mut images = BTreeMap::new();
         for v in &first {
-            let item = super::designs::embedder::ImageItem { name: &v.image, digest: &v.image_digest };
+            let item = ImageItem { name: &v.image, digest: &v.image_digest };
             images.insert(v.image.clone(), read_image(inputs, &bundle, &item)?);
         }
         for round in 2..=1 + p.int("max_rounds")? as i32 {
-            let mut planned = plan_round(&mut clusters, &history, round, &rules);
+            let planned = plan_round(&mut clusters, &history, round, &rules);
             if planned.is_empty() {
                 break;
             }
-            let requests: Vec<DesignRequest> = planned
-                .iter()
-                .map(|v| DesignRequest { name: v.image.clone(), prompt: v.prompt.clone(), seed: v.seed })
-                .collect();
-            for (version, design) in planned.iter_mut().zip(designer.make(ctx, &requests)?) {
-                version.image_digest = design.digest.hex();
-                images.insert(version.image.clone(), design.png);
-            }
-            let texts: Vec<&str> = planned.iter().map(|v| v.prompt.as_str()).collect();
-            let scores = judge.score(ctx, &planned, &texts, |item| {
-                images
-                    .get(item.name)
-                    .cloned()
-                    .ok_or_else(|| StageError::new(format!("internal: {} not made", item.name)))
-            })?;
-            history.extend(planned.into_iter().zip(scores).map(|(version, score)| Scored {
-                version,
-                score,
-                label: Label::of(score.score, threshold),
-            }));
+            let round = Round { designer: &designer, judge: &judge, threshold };
+            history.extend(round.run(ctx, planned, &mut images)?);
         }
         tracing::debug!(
             node = ctx.node,
@@ -179,6 +154,56 @@ impl Stage for Refine {
     }
 }
 
+/// Each cluster's prompt and tags, and how many candidates its first round had.
+fn clusters(
+    prompts: &RecordBatch,
+    base_prompts: &BTreeMap<i32, String>,
+    first: &[Version],
+) -> Result<BTreeMap<i32, Cluster>, StageError> {
+    let (colors, garments) = (tags(prompts, "colors")?, tags(prompts, "garments")?);
+    let tag = |m: &BTreeMap<i32, Vec<String>>, id: i32| m.get(&id).cloned().unwrap_or_default();
+    Ok(base_prompts
+        .iter()
+        .map(|(&id, prompt)| {
+            let candidates = first.iter().filter(|v| v.cluster == id).count();
+            let cluster =
+                Cluster { prompt: prompt.clone(), colors: tag(&colors, id), garments: tag(&garments, id), candidates };
+            (id, cluster)
+        })
+        .collect())
+}
+
+/// One refinement round: the planned designs made (or recalled) and judged with the first round's threshold.
+struct Round<'a> {
+    designer: &'a Designer,
+    judge: &'a Judge,
+    threshold: f64,
+}
+
+impl Round<'_> {
+    fn run(
+        &self,
+        ctx: &StageContext,
+        mut planned: Vec<Version>,
+        images: &mut BTreeMap<String, Vec<u8>>,
+    ) -> Result<Vec<Scored>, StageError> {
+        let requests: Vec<DesignRequest> = planned.iter().map(DesignRequest::of).collect();
+        for (version, design) in planned.iter_mut().zip(self.designer.make(ctx, &requests)?) {
+            version.image_digest = design.digest.hex();
+            images.insert(version.image.clone(), design.png);
+        }
+        let texts: Vec<&str> = planned.iter().map(|v| v.prompt.as_str()).collect();
+        let scores = self.judge.score(ctx, &planned, &texts, |item| {
+            images.get(item.name).cloned().ok_or_else(|| StageError::new(format!("internal: {} not made", item.name)))
+        })?;
+        Ok(planned
+            .into_iter()
+            .zip(scores)
+            .map(|(version, score)| Scored { version, score, label: Label::of(score.score, self.threshold) })
+            .collect())
+    }
+}
+
 fn outputs(
     history: Vec<Scored>,
     images: BTreeMap<String, Vec<u8>>,
@@ -188,10 +213,9 @@ fn outputs(
     let rule = PickRule::parse(rule).ok_or_else(|| StageError::new(format!("internal: pick rule `{rule}`")))?;
     let mut picks: Vec<&Scored> = Vec::new();
     for cluster in base_prompts.keys() {
-        let mine: Vec<Scored> = history.iter().filter(|s| s.version.cluster == *cluster).cloned().collect();
-        let chosen = pick(rule, &mine)
-            .and_then(|c| history.iter().find(|s| s.version.id() == c.version.id()))
-            .ok_or_else(|| StageError::new(format!("cluster {cluster} has no scored design")))?;
+        let mine: Vec<&Scored> = history.iter().filter(|s| s.version.cluster == *cluster).collect();
+        let chosen =
+            pick(rule, &mine).ok_or_else(|| StageError::new(format!("cluster {cluster} has no scored design")))?;
         picks.push(chosen);
     }
     let picked: Vec<bool> = history.iter().map(|s| picks.iter().any(|p| p.version.id() == s.version.id())).collect();

@@ -8,6 +8,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::params::GenSettings;
+use super::versions::Version;
 use crate::engine::artifact::encode_png;
 use crate::engine::digest::ContentDigest;
 use crate::engine::memo::ItemKey;
@@ -20,6 +21,12 @@ pub struct DesignRequest {
     pub name: String,
     pub prompt: String,
     pub seed: i64,
+}
+
+impl DesignRequest {
+    pub fn of(version: &Version) -> Self {
+        Self { name: version.image.clone(), prompt: version.prompt.clone(), seed: version.seed }
+    }
 }
 
 pub struct Design {

@@ -1,5 +1,5 @@
-//! The feedback loop's plan for one round (the seed notebook's Steps 6–7): which clusters still
-//! lack a "yes", their refined prompts, and the versions to generate for them.
+//! What each round generates: round 1 every cluster's prompt (the seed notebook's Step 4); each
+//! later round (Steps 6–7) the clusters that still lack a "yes", with refined prompts.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +23,25 @@ pub struct Rules {
     pub booster_seed: i64,
     /// Round r ≥ 2 generates with `seed_for(seed_base, cluster, candidate, r)`.
     pub seed_base: i64,
+}
+
+/// Round 1 (`generate`): `candidates` designs of each cluster's prompt, without digests.
+pub fn plan_first_round(prompts: &BTreeMap<i32, String>, seed_base: i64, candidates: usize) -> Vec<Version> {
+    let mut planned = Vec::new();
+    for (&cluster, prompt) in prompts {
+        for candidate in 0..candidates as i32 {
+            planned.push(Version {
+                cluster,
+                candidate,
+                round: 1,
+                prompt: prompt.clone(),
+                seed: seed_for(seed_base, cluster, candidate, 1),
+                image: image_name(cluster, 1, candidate, candidates),
+                image_digest: String::new(),
+            });
+        }
+    }
+    planned
 }
 
 /// Clusters that have no version labelled yes yet.

@@ -24,13 +24,14 @@ impl PickRule {
 
 /// The final version among one cluster's versions. With several candidates per round, "the
 /// latest version" and "v1" mean that round's best-scored candidate (a yes one, for the latest).
-pub fn pick(rule: PickRule, versions: &[Scored]) -> Option<&Scored> {
+pub fn pick<'a>(rule: PickRule, versions: &[&'a Scored]) -> Option<&'a Scored> {
     let best = |round: Option<i32>, yes_only: bool| {
         versions
             .iter()
             .filter(|s| round.is_none_or(|r| s.version.round == r))
             .filter(|s| !yes_only || s.label == Label::Yes)
             .max_by(|a, b| a.better_than(b))
+            .copied()
     };
     match rule {
         PickRule::Best => best(None, false),
@@ -64,7 +65,8 @@ mod tests {
     }
 
     fn picked(rule: PickRule, versions: &[Scored]) -> (i32, i32) {
-        let p = pick(rule, versions).unwrap();
+        let refs: Vec<&Scored> = versions.iter().collect();
+        let p = pick(rule, &refs).unwrap();
         (p.version.round, p.version.candidate)
     }
 
