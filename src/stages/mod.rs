@@ -2,6 +2,8 @@
 //! the domain libraries (imaging, catalogue, trends, models) meet.
 
 mod cluster;
+mod embed;
+pub mod model_params;
 mod sample;
 pub mod tables;
 
@@ -9,5 +11,5 @@ use crate::engine::Registry;
 
 /// Every node kind a pipeline file may name.
 pub fn registry() -> Registry {
-    Registry::new().with(sample::Sample).with(cluster::Cluster)
+    Registry::new().with(sample::Sample).with(embed::Embed).with(cluster::Cluster)
 }
