@@ -137,6 +137,11 @@ impl Stage for Embed {
             })?;
         }
         bar.finish_and_clear();
+        ctx.note(format!(
+            "{} image(s) embedded, {} reused from the memo",
+            missing.len() - bad.len(),
+            ids.len() - missing.len()
+        ));
         check_bad(ctx, &bad, ids.len())?;
 
         let dim = found.iter().flatten().map(Vec::len).next().unwrap_or(0);

@@ -4,6 +4,7 @@
 mod cluster;
 mod embed;
 pub mod model_params;
+mod prompt;
 mod sample;
 pub mod tables;
 
@@ -11,5 +12,5 @@ use crate::engine::Registry;
 
 /// Every node kind a pipeline file may name.
 pub fn registry() -> Registry {
-    Registry::new().with(sample::Sample).with(embed::Embed).with(cluster::Cluster)
+    Registry::new().with(sample::Sample).with(embed::Embed).with(cluster::Cluster).with(prompt::Prompt)
 }
