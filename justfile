@@ -35,9 +35,11 @@ goldens:
     .venv-ref/bin/python models/export.py all --tiny --golden
     .venv-ref/bin/python tests/fixtures/clip/make_pixels.py
 
-# Run the demo pipeline (bundled synthetic catalogue, tiny models).
+# Run the demo pipeline (a synthetic catalogue made on first use, the bundled tiny models).
 demo: setup
-    cargo run --release --bin t2d -- exec pipelines/demo.yaml
+    cargo build --release --bin t2d
+    [ -d data/demo ] || target/release/t2d dataset synth --out data/demo --n 600
+    target/release/t2d exec pipelines/demo.yaml
 
 # Run a pipeline: `just run pipelines/fashion.yaml --set cluster.k_max=12`.
 run pipeline="pipelines/demo.yaml" *args="": setup

@@ -74,7 +74,15 @@ impl<'a> StageContext<'a> {
 
     /// Records a warning in the node's manifest and the run log.
     pub fn warn(&self, message: impl Into<String>) {
-        let message = message.into();
+        self.log(format!("warning: {}", message.into()));
+    }
+
+    /// Records a note (what was reused, what was computed) in the node's manifest and the run log.
+    pub fn note(&self, message: impl Into<String>) {
+        self.log(format!("note: {}", message.into()));
+    }
+
+    fn log(&self, message: String) {
         tracing::debug!(node = self.node, "{message}");
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push(message);
     }

@@ -108,6 +108,7 @@ pub fn execute(
             }
         }
     };
+    // Saved again after every node that ran (so a killed run leaves an honest record) and at the end.
     save(&record);
 
     let (tx, rx) = mpsc::channel::<(usize, Job, Result<(Manifest, bool), StageError>, u64)>();
@@ -138,7 +139,6 @@ pub fn execute(
                     if deps.iter().any(|d| matches!(state[*d], State::Failed | State::Blocked)) {
                         let report = finish(Status::Blocked, Vec::new(), None);
                         settle(i, State::Blocked, report, &mut state, &mut reports, &mut record, observer);
-                        save(&record);
                         progressed = true;
                         continue;
                     }
@@ -169,7 +169,6 @@ pub fn execute(
                                 &mut record,
                                 observer,
                             );
-                            save(&record);
                             progressed = true;
                             continue;
                         }

@@ -3,7 +3,10 @@
 
 mod cluster;
 mod designs;
+mod embed;
 mod generate;
+pub mod model_params;
+mod prompt;
 mod refine;
 mod sample;
 mod score;
@@ -15,7 +18,9 @@ use crate::engine::Registry;
 pub fn registry() -> Registry {
     Registry::new()
         .with(sample::Sample)
+        .with(embed::Embed)
         .with(cluster::Cluster)
+        .with(prompt::Prompt)
         .with(generate::Generate)
         .with(score::Score)
         .with(refine::Refine)

@@ -6,6 +6,7 @@ mod cache;
 mod cli;
 mod concurrency;
 mod crash;
+mod demo;
 mod dry_run;
 mod maintenance;
 mod support;
