@@ -9,6 +9,7 @@ use super::designs::feedback::plan_first_round;
 use super::designs::params::{self, GenSettings};
 use super::designs::prompts_table::prompt_texts;
 use super::designs::version_tables::generations_table;
+use super::model_params::{check_device, device, device_param, model_external, model_param, SD_HELP};
 use crate::engine::{
     Artifact, ArtifactKind, BundleFile, External, InputSlot, Inputs, OutputSlot, Outputs, ParamSpec, Params, Stage,
     StageContext, StageError,
@@ -38,30 +39,30 @@ impl Stage for Generate {
         ]
     }
     fn params(&self) -> Vec<ParamSpec> {
-        let mut specs = vec![params::model("model", "SD-Turbo model folder (models/sd-turbo, models/sd-turbo-tiny)")];
+        let mut specs = vec![model_param("model", "models/sd-turbo", "SD-Turbo model folder")];
         specs.extend(params::generation());
         specs.extend([
             ParamSpec::int("seed_base").range(0.0, 1e15).default(42).doc("seed = seed_base + cluster + 1000·candidate"),
             ParamSpec::int("candidates").range(1.0, 100.0).default(1).doc("designs per cluster"),
-            params::device(),
+            device_param(),
         ]);
         specs
     }
     fn check(&self, params: &Params) -> Vec<(String, String)> {
-        params::check_device(params)
+        check_device(params)
     }
     fn externals(&self, params: &Params) -> Vec<External> {
-        params::model_externals(params, &[("model", "sd-turbo")])
+        vec![model_external(params, "model", SD_HELP)]
     }
 
     fn run(&self, ctx: &StageContext, inputs: &Inputs) -> Result<Outputs, StageError> {
         let prompts = prompt_texts(&inputs.table("prompts")?)?;
         let p = ctx.params;
         let mut versions = plan_first_round(&prompts, p.int("seed_base")?, p.usize("candidates")?);
-        let designer = Designer::new(ctx, "model", GenSettings::from_params(p)?, params::parse_device(p)?)?;
+        let designer = Designer::new(ctx, "model", GenSettings::from_params(p)?, device(ctx)?)?;
         let requests: Vec<DesignRequest> = versions.iter().map(DesignRequest::of).collect();
         let designs = designer.make(ctx, &requests)?;
-        tracing::debug!(node = ctx.node, generated = designer.generated(), total = designs.len(), "designs");
+        ctx.note(designer.summary());
 
         let mut images = BTreeMap::new();
         for (version, design) in versions.iter_mut().zip(designs) {

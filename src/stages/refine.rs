@@ -21,6 +21,7 @@ use super::designs::prompts_table::{prompt_texts, tags};
 use super::designs::scoring::Weights;
 use super::designs::version_tables::{join_scores, read_generations, rounds_table};
 use super::designs::versions::{Label, Scored, Version};
+use super::model_params::{check_device, device, device_param, model_external, model_param, CLIP_HELP, SD_HELP};
 use super::score::read_image;
 use crate::engine::{
     Artifact, ArtifactKind, BundleFile, External, InputSlot, Inputs, OutputSlot, Outputs, ParamSpec, ParamType, Params,
@@ -73,8 +74,8 @@ impl Stage for Refine {
     }
     fn params(&self) -> Vec<ParamSpec> {
         let mut specs = vec![
-            params::model("sd_model", "SD-Turbo model folder (as generate's `model`)"),
-            params::model("clip_model", "CLIP model folder (as score's `model`)"),
+            model_param("sd_model", "models/sd-turbo", "SD-Turbo model folder (generate's `model`)"),
+            model_param("clip_model", "models/clip-vit-b32", "CLIP model folder (score's `model`)"),
         ];
         specs.extend(params::generation());
         specs.extend(params::weights());
@@ -91,12 +92,12 @@ impl Stage for Refine {
             ParamSpec::choice("pick", &PickRule::NAMES)
                 .default("best")
                 .doc("final design: best score (best), or the notebook's latest-if-yes-else-v1 (seed)"),
-            params::device(),
+            device_param(),
         ]);
         specs
     }
     fn check(&self, params: &Params) -> Vec<(String, String)> {
-        let mut problems = params::check_device(params);
+        let mut problems = check_device(params);
         if let (Ok(low), Ok(mid)) = (params.float("low_cut"), params.float("mid_cut")) {
             if low > mid {
                 problems.push(("low_cut".into(), format!("low_cut ({low}) must not exceed mid_cut ({mid})")));
@@ -108,7 +109,7 @@ impl Stage for Refine {
         problems
     }
     fn externals(&self, params: &Params) -> Vec<External> {
-        params::model_externals(params, &[("sd_model", "sd-turbo"), ("clip_model", "clip")])
+        vec![model_external(params, "sd_model", SD_HELP), model_external(params, "clip_model", CLIP_HELP)]
     }
 
     fn run(&self, ctx: &StageContext, inputs: &Inputs) -> Result<Outputs, StageError> {
@@ -124,7 +125,7 @@ impl Stage for Refine {
             booster_seed: p.int("seed")?,
             seed_base: p.int("refine_seed_base")?,
         };
-        let device = params::parse_device(p)?;
+        let device = device(ctx)?;
         let designer = Designer::new(ctx, "sd_model", GenSettings::from_params(p)?, device)?;
         let weights = Weights { centroid: p.float("w_centroid")?, prompt: p.float("w_prompt")? };
         let judge = Judge::new(Embedder::new(ctx, "clip_model", device)?, &inputs.table("clusters")?, weights)?;
@@ -135,20 +136,18 @@ impl Stage for Refine {
             let item = ImageItem { name: &v.image, digest: &v.image_digest };
             images.insert(v.image.clone(), read_image(inputs, &bundle, &item)?);
         }
+        let mut rounds = 0;
         for round in 2..=1 + p.int("max_rounds")? as i32 {
             let planned = plan_round(&mut clusters, &history, round, &rules);
             if planned.is_empty() {
                 break;
             }
+            rounds += 1;
             let round = Round { designer: &designer, judge: &judge, threshold };
             history.extend(round.run(ctx, planned, &mut images)?);
         }
-        tracing::debug!(
-            node = ctx.node,
-            generated = designer.generated(),
-            embedded = judge.embedder.computed(),
-            "refine rounds"
-        );
+        ctx.note(format!("{} round(s) after the first; {}", rounds, designer.summary()));
+        ctx.note(judge.embedder.summary());
         history.sort_by_key(|s| s.version.id());
         outputs(history, images, &base_prompts, p.str("pick")?)
     }

@@ -12,6 +12,7 @@ use super::designs::scoring::Weights;
 use super::designs::threshold::Threshold;
 use super::designs::version_tables::{read_generations, scores_table};
 use super::designs::versions::{Label, Scored};
+use super::model_params::{check_device, device, device_param, model_external, model_param, CLIP_HELP};
 use crate::engine::store::MemberRef;
 use crate::engine::{
     Artifact, ArtifactKind, External, InputSlot, Inputs, OutputSlot, Outputs, ParamSpec, Params, Stage, StageContext,
@@ -44,16 +45,16 @@ impl Stage for Score {
             .doc("cluster, candidate, round, score, s_centroid, s_prompt, label, threshold")]
     }
     fn params(&self) -> Vec<ParamSpec> {
-        let mut specs = vec![params::model("model", "CLIP model folder, the one the catalogue was embedded with")];
+        let mut specs = vec![model_param("model", "models/clip-vit-b32", "CLIP model folder (the embed node's)")];
         specs.extend(params::weights());
-        specs.extend([Threshold::param(), params::device()]);
+        specs.extend([Threshold::param(), device_param()]);
         specs
     }
     fn check(&self, params: &Params) -> Vec<(String, String)> {
-        params::check_device(params)
+        check_device(params)
     }
     fn externals(&self, params: &Params) -> Vec<External> {
-        params::model_externals(params, &[("model", "clip")])
+        vec![model_external(params, "model", CLIP_HELP)]
     }
 
     fn run(&self, ctx: &StageContext, inputs: &Inputs) -> Result<Outputs, StageError> {
@@ -77,11 +78,11 @@ impl Stage for Score {
             .collect::<Result<Vec<&str>, StageError>>()?;
 
         let weights = Weights { centroid: p.float("w_centroid")?, prompt: p.float("w_prompt")? };
-        let embedder = Embedder::new(ctx, "model", params::parse_device(p)?)?;
+        let embedder = Embedder::new(ctx, "model", device(ctx)?)?;
         let judge = Judge::new(embedder, &inputs.table("clusters")?, weights)?;
         let images = inputs.bundle_index("images")?;
         let scores = judge.score(ctx, &versions, &texts, |item| read_image(inputs, &images, item))?;
-        tracing::debug!(node = ctx.node, computed = judge.embedder.computed(), "CLIP embeddings");
+        ctx.note(judge.embedder.summary());
 
         let first_round = versions.iter().map(|v| v.round).min().unwrap_or(1);
         let firsts: Vec<f64> =

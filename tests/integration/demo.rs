@@ -7,7 +7,7 @@ use crate::support::{statuses, Project};
 const T2D: &str = env!("CARGO_BIN_EXE_t2d");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn t2d(p: &Project) -> Command {
+pub(crate) fn t2d(p: &Project) -> Command {
     let mut cmd = Command::new(T2D);
     cmd.current_dir(p.path()).env("NO_COLOR", "1").env_remove("T2D_CACHE").env("ORT_DYLIB_PATH", ort_library());
     cmd
@@ -24,7 +24,7 @@ fn ort_library() -> String {
         .unwrap_or_else(|| panic!("no ONNX Runtime in {}: run `just setup`", dir.display()))
 }
 
-fn demo_project() -> Project {
+pub(crate) fn demo_project() -> Project {
     let p = Project::new();
     let out = t2d(&p).args(["dataset", "synth", "--out", "data/demo", "--n", "300", "--seed", "7"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -34,7 +34,10 @@ fn demo_project() -> Project {
     p
 }
 
-fn exec(p: &Project, extra: &[&str]) -> (Vec<serde_json::Value>, std::collections::BTreeMap<String, String>) {
+pub(crate) fn exec(
+    p: &Project,
+    extra: &[&str],
+) -> (Vec<serde_json::Value>, std::collections::BTreeMap<String, String>) {
     let out = t2d(p).args(["--json", "exec", "demo.yaml"]).args(extra).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
@@ -43,7 +46,7 @@ fn exec(p: &Project, extra: &[&str]) -> (Vec<serde_json::Value>, std::collection
     (lines, s)
 }
 
-fn log_of(lines: &[serde_json::Value], node: &str) -> Vec<String> {
+pub(crate) fn log_of(lines: &[serde_json::Value], node: &str) -> Vec<String> {
     let line = lines.iter().find(|l| l["node"] == node).unwrap();
     line["log"].as_array().map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect()).unwrap_or_default()
 }

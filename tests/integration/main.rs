@@ -7,6 +7,7 @@ mod cli;
 mod concurrency;
 mod crash;
 mod demo;
+mod designs;
 mod dry_run;
 mod maintenance;
 mod support;

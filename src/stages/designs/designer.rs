@@ -55,6 +55,8 @@ pub struct Designer {
     device: Device,
     model: OnceCell<SdTurbo>,
     generated: Cell<usize>,
+    reused: Cell<usize>,
+    seconds: Cell<f64>,
 }
 
 impl Designer {
@@ -72,6 +74,8 @@ impl Designer {
             device,
             model: OnceCell::new(),
             generated: Cell::new(0),
+            reused: Cell::new(0),
+            seconds: Cell::new(0.0),
         })
     }
 
@@ -91,9 +95,15 @@ impl Designer {
         *blake3::hash(&serde_json::to_vec(&key).unwrap_or_default()).as_bytes()
     }
 
-    /// Designs generated (not found in the memo) by this designer so far.
-    pub fn generated(&self) -> usize {
-        self.generated.get()
+    /// What this designer has done so far, for the node's log: `N design(s) generated, M reused from the memo`.
+    pub fn summary(&self) -> String {
+        let generated = self.generated.get();
+        let pace = if generated > 0 {
+            format!(" ({:.2} s/design)", self.seconds.get() / generated as f64)
+        } else {
+            String::new()
+        };
+        format!("{generated} design(s) generated{pace}, {} reused from the memo", self.reused.get())
     }
 
     /// The PNG of each request, from the memo where it is there, else generated.
@@ -101,11 +111,11 @@ impl Designer {
         let keys: Vec<ItemKey> = requests.iter().map(|r| self.key(r)).collect();
         let found = ctx.memo_get(&keys)?;
         let bar = ctx.progress(requests.len() as u64, "designs");
-        let mut seconds = Vec::new();
         let mut designs = Vec::with_capacity(requests.len());
         for ((request, key), memo) in requests.iter().zip(&keys).zip(found) {
             if let Some(design) = memo.and_then(|value| recall(ctx, &value)) {
                 designs.push(design);
+                self.reused.set(self.reused.get() + 1);
                 bar.inc(1);
                 continue;
             }
@@ -115,8 +125,8 @@ impl Designer {
             ctx.memo_put(&[(*key, remember(&digest, png.len()))])?;
             designs.push(Design { digest, png });
             self.generated.set(self.generated.get() + 1);
-            seconds.push(started.elapsed().as_secs_f64());
-            bar.set_message(format!("{:.2} s/image", seconds.iter().sum::<f64>() / seconds.len() as f64));
+            self.seconds.set(self.seconds.get() + started.elapsed().as_secs_f64());
+            bar.set_message(format!("{:.2} s/image", self.seconds.get() / self.generated.get() as f64));
             bar.inc(1);
         }
         bar.finish_and_clear();

@@ -29,6 +29,7 @@ pub struct Embedder {
     device: Device,
     model: OnceCell<ClipModel>,
     computed: Cell<usize>,
+    reused: Cell<usize>,
 }
 
 /// An image to embed: its name (for messages) and content digest (its memo key).
@@ -46,6 +47,7 @@ impl Embedder {
             device,
             model: OnceCell::new(),
             computed: Cell::new(0),
+            reused: Cell::new(0),
         })
     }
 
@@ -54,9 +56,9 @@ impl Embedder {
         *blake3::hash(&serde_json::to_vec(&key).unwrap_or_default()).as_bytes()
     }
 
-    /// Embeddings computed (not found in the memo) by this embedder so far.
-    pub fn computed(&self) -> usize {
-        self.computed.get()
+    /// What this embedder has done so far, for the node's log: `N embedding(s) computed, M reused from the memo`.
+    pub fn summary(&self) -> String {
+        format!("{} CLIP embedding(s) computed, {} reused from the memo", self.computed.get(), self.reused.get())
     }
 
     /// L2-normalised embeddings of PNG images; `read` gives an item's bytes when it must be embedded.
@@ -103,7 +105,10 @@ impl Embedder {
     }
 
     fn recall(&self, ctx: &StageContext, keys: &[ItemKey]) -> Result<Vec<Option<Vec<f32>>>, StageError> {
-        Ok(ctx.memo_get(keys)?.into_iter().map(|v| v.and_then(|bytes| decode(&bytes))).collect())
+        let found: Vec<Option<Vec<f32>>> =
+            ctx.memo_get(keys)?.into_iter().map(|v| v.and_then(|bytes| decode(&bytes))).collect();
+        self.reused.set(self.reused.get() + found.iter().filter(|v| v.is_some()).count());
+        Ok(found)
     }
 
     fn store(

@@ -1,51 +1,8 @@
-//! The params the design stages share (model folders, device, generation settings, score
-//! weights), declared once so `generate` and `refine` cannot drift apart.
+//! The params the design stages share beyond [`crate::stages::model_params`]: generation
+//! settings and score weights, declared once so `generate`, `score` and `refine` cannot drift apart.
 
-use std::path::PathBuf;
-
-use crate::engine::{External, ParamSpec, Params, StageError};
-use crate::models::{Device, Precision};
-
-/// How to make a missing model folder, for the error that names it.
-pub fn model_help(architecture: &str) -> String {
-    format!(
-        "`just models` exports the real CLIP ViT-B/32 and SD-Turbo into models/; for the small random-weight test \
-         model run `python models/export.py {architecture} --out DIR --tiny` (models/clip-tiny and \
-         models/sd-turbo-tiny ship with t2d)"
-    )
-}
-
-/// A model folder param; its contents (not its path) enter the key.
-pub fn model(name: &'static str, doc: &'static str) -> ParamSpec {
-    ParamSpec::path(name).doc(doc)
-}
-
-/// The model folders named by `params`, each with the help for when it is missing.
-pub fn model_externals(params: &Params, models: &[(&str, &str)]) -> Vec<External> {
-    models
-        .iter()
-        .filter_map(|(name, architecture)| {
-            let path = params.str(name).ok()?;
-            Some(External { param: name.to_string(), path: PathBuf::from(path), help: Some(model_help(architecture)) })
-        })
-        .collect()
-}
-
-pub fn device() -> ParamSpec {
-    ParamSpec::string("device").default("auto").execution_only().doc("auto, cpu, cuda or cuda:N")
-}
-
-/// `device` as a [`Device`], or the problem `check` reports.
-pub fn parse_device(params: &Params) -> Result<Device, StageError> {
-    params.str("device")?.parse::<Device>().map_err(|e| StageError::new(e.to_string()))
-}
-
-pub fn check_device(params: &Params) -> Vec<(String, String)> {
-    match parse_device(params) {
-        Err(e) if params.get("device").is_some() => vec![("device".into(), e.message)],
-        _ => Vec::new(),
-    }
-}
+use crate::engine::{ParamSpec, Params, StageError};
+use crate::models::Precision;
 
 /// Image size, schedule and weights precision of SD-Turbo (the seed's `generate_one`).
 pub fn generation() -> Vec<ParamSpec> {
