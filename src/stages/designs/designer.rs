@@ -79,7 +79,7 @@ impl Designer {
         })
     }
 
-    pub fn key(&self, request: &DesignRequest) -> ItemKey {
+    fn key(&self, request: &DesignRequest) -> ItemKey {
         let s = &self.settings;
         let key = DesignKey {
             what: "sd-turbo design png",

@@ -43,10 +43,7 @@ impl GenSettings {
             height: params.usize("height")?,
             steps: params.usize("steps")?,
             guidance: params.float("guidance")? as f32,
-            precision: params
-                .str("precision")?
-                .parse()
-                .map_err(|e: crate::models::sd::PrecisionParseError| StageError::new(e.to_string()))?,
+            precision: params.str("precision")?.parse::<Precision>().map_err(|e| StageError::new(e.to_string()))?,
         })
     }
 }
