@@ -9,5 +9,6 @@ mod crash;
 mod demo;
 mod dry_run;
 mod maintenance;
+mod parity;
 mod support;
 mod validation;
