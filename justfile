@@ -33,7 +33,6 @@ goldens:
     python3 -m venv .venv-ref
     .venv-ref/bin/pip install --quiet -r tests/reference/requirements.txt
     .venv-ref/bin/python models/export.py all --tiny --golden
-    .venv-ref/bin/python tests/fixtures/clip/make_pixels.py
 
 # Run the demo pipeline (a synthetic catalogue made on first use, the bundled tiny models).
 demo: setup

@@ -98,6 +98,14 @@ pub struct ExecArgs {
     /// Folder under which `<pipeline name>/` receives the final artifacts.
     #[arg(long, default_value = "outputs")]
     pub outputs: PathBuf,
+    /// Run every model on this device: auto (CUDA when it loads, else CPU), cpu, cuda or cuda:N.
+    /// Overrides the nodes' `device` params; never changes a cache key.
+    #[arg(long, value_parser = parse_device)]
+    pub device: Option<String>,
+}
+
+fn parse_device(text: &str) -> Result<String, String> {
+    text.parse::<crate::models::Device>().map(|_| text.to_string()).map_err(|e| e.to_string())
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

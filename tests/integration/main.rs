@@ -10,5 +10,6 @@ mod demo;
 mod designs;
 mod dry_run;
 mod maintenance;
+mod parity;
 mod support;
 mod validation;
