@@ -258,6 +258,7 @@ pub fn coerce(ty: &ParamType, node: &Yaml, path: &str, problems: &mut Vec<ParamP
         },
         ParamType::Str | ParamType::Path => match &node.kind {
             YamlKind::Scalar { text, .. } if !text.is_empty() => Some(Value::Str(text.clone())),
+            YamlKind::Scalar { .. } => fail(problems, mismatch("a non-empty string")),
             _ => fail(problems, mismatch("a string")),
         },
         ParamType::Choice(choices) => match node.as_scalar() {

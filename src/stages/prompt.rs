@@ -15,7 +15,7 @@ use super::model_params::{check_device, device_param, load_clip, model_external,
 use super::tables::{batch, i32s, i64s, string_list_array, string_list_field, strings, vectors};
 use crate::engine::{
     Artifact, ArtifactKind, External, InputSlot, Inputs, OutputSlot, Outputs, ParamSpec, ParamType, Params, Stage,
-    StageContext, StageError,
+    StageContext, StageError, Value,
 };
 use crate::imaging::{resize_pil, ClipPreprocess, DecodeLimits, Filter};
 use crate::models::ClipModel;
@@ -130,6 +130,9 @@ impl Stage for Prompt {
                 .doc("drop near-white border pixels before the colour KMeans"),
             ParamSpec::string("template").default(DEFAULT_TEMPLATE),
             ParamSpec::int("seed").min(0.0).default(42),
+            ParamSpec::new("overrides", ParamType::Map(Box::new(ParamType::Str)))
+                .default(Value::Map(BTreeMap::new()))
+                .doc("hand-written prompts by cluster id, e.g. {\"2\": \"...\"}: only those clusters' designs change"),
         ]
     }
     fn check(&self, params: &Params) -> Vec<(String, String)> {
@@ -144,6 +147,7 @@ impl Stage for Prompt {
                 problems.push((list.into(), format!("`{list}` needs at least one tag")));
             }
         }
+        problems.extend(overrides(params).err().map(|e| ("overrides".to_string(), e.message)));
         problems
     }
     fn externals(&self, params: &Params) -> Vec<External> {
@@ -176,6 +180,10 @@ impl Stage for Prompt {
             if let Some(c) = label_of.get(id) {
                 members.entry(*c).or_default().push(row);
             }
+        }
+        let overrides = overrides(p)?;
+        if let Some(absent) = overrides.keys().find(|c| !members.contains_key(c)) {
+            ctx.warn(format!("`overrides` names cluster {absent}, which does not exist ({} clusters)", members.len()));
         }
         let mut rows = Vec::new();
         for (cluster, rows_of) in &members {
@@ -218,7 +226,14 @@ impl Stage for Prompt {
                 &adjs,
             );
             let counts: BTreeMap<String, usize> = most_common(&colours, colours.len()).into_iter().collect();
-            rows.push((*cluster, rows_of.len(), template.render(&parts), parts, counts));
+            let prompt = match overrides.get(cluster) {
+                Some(text) => {
+                    ctx.note(format!("cluster {cluster}: prompt from `overrides`"));
+                    text.clone()
+                }
+                None => template.render(&parts),
+            };
+            rows.push((*cluster, rows_of.len(), prompt, parts, counts));
         }
         if rows.iter().all(|r| r.4.keys().next().is_some_and(|k| k == "white")) && !rows.is_empty() {
             ctx.warn("every cluster's first colour is white: product photos on white backgrounds; try `ignore_background: true`");
@@ -230,6 +245,22 @@ impl Stage for Prompt {
             ("base_prompts".to_string(), Artifact::Json(serde_json::Value::Object(base))),
         ]))
     }
+}
+
+/// `overrides`: cluster id → prompt text.
+fn overrides(params: &Params) -> Result<BTreeMap<i32, String>, StageError> {
+    let Some(Value::Map(map)) = params.get("overrides") else { return Ok(BTreeMap::new()) };
+    map.iter()
+        .map(|(key, text)| {
+            let cluster = key.parse::<i32>().map_err(|_| {
+                StageError::new(format!("`overrides` keys are cluster ids (0, 1, …); `{key}` is not one"))
+            })?;
+            match text {
+                Value::Str(text) if !text.trim().is_empty() => Ok((cluster, text.clone())),
+                _ => Err(StageError::new(format!("`overrides`: cluster {cluster} needs a non-empty prompt"))),
+            }
+        })
+        .collect()
 }
 
 type PromptRow = (i32, usize, String, PromptParts, BTreeMap<String, usize>);

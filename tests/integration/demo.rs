@@ -30,7 +30,10 @@ pub(crate) fn demo_project() -> Project {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     std::os::unix::fs::symlink(format!("{ROOT}/models"), p.path().join("models")).unwrap();
     let yaml = std::fs::read_to_string(format!("{ROOT}/pipelines/demo.yaml")).unwrap();
-    p.write("demo.yaml", &yaml.replace("n: 400", "n: 200"));
+    let small =
+        yaml.replace("n: 400", "n: 200").replace("width: 384", "width: 64").replace("height: 512", "height: 96");
+    assert_ne!(small, yaml, "demo.yaml's sizes have moved: update demo_project");
+    p.write("demo.yaml", &small);
     p
 }
 

@@ -8,26 +8,6 @@ use serde_json::Value;
 
 use crate::demo::{demo_project, exec, log_of, t2d};
 
-const DESIGN_NODES: &str = "
-  generate:
-    kind: generate
-    inputs: {prompts: prompt}
-    params: {model: models/sd-turbo-tiny, width: 64, height: 96, steps: 2}
-  score:
-    kind: score
-    inputs: {generations: generate.generations, images: generate.images, prompts: prompt, clusters: cluster.clusters}
-    params: {model: models/clip-tiny}
-  refine:
-    kind: refine
-    inputs:
-      prompts: prompt
-      clusters: cluster.clusters
-      generations: generate.generations
-      images: generate.images
-      scores: score
-    params: {sd_model: models/sd-turbo-tiny, clip_model: models/clip-tiny, width: 64, height: 96, steps: 2}
-";
-
 /// The number just before `what` in a node's `note:` lines.
 fn noted(log: &[String], what: &str) -> usize {
     log.iter()
@@ -64,8 +44,6 @@ fn unzip(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 #[test]
 fn designs_are_generated_scored_refined_and_delivered() {
     let p = demo_project();
-    let yaml = std::fs::read_to_string(p.path().join("demo.yaml")).unwrap();
-    p.write("demo.yaml", &format!("{}{DESIGN_NODES}", yaml.trim_end()));
     let out = p.path().join("outputs/demo");
 
     let (lines, s) = exec(&p, &[]);
@@ -115,9 +93,22 @@ fn designs_are_generated_scored_refined_and_delivered() {
     assert_eq!(noted(&log, "reused from the memo"), count(&relabelled, "v2"), "{log:?}");
     assert_eq!(noted(&log, "design(s) generated"), count(&after, "v3"), "{log:?}");
 
+    // A hand-written prompt for one cluster: only that cluster's design is made again.
+    let gown = "a red silk evening gown, fashion design sheet";
+    let set = format!(r#"prompt.overrides={{"0": "{gown}"}}"#);
+    let one = [&two_rounds[..], &["--set", &set]].concat();
+    let (lines, s) = exec(&p, &one);
+    assert_eq!((s["prompt"].as_str(), s["generate"].as_str()), ("ran", "ran"));
+    let log = log_of(&lines, "generate");
+    assert_eq!((noted(&log, "design(s) generated"), noted(&log, "reused from the memo")), (1, clusters - 1), "{log:?}");
+    assert_eq!(json(&out, "prompts/base_prompts.json")["0"], gown);
+    assert_eq!(json(&out, "prompts/base_prompts.json")["1"], base["1"], "other clusters keep their prompts");
+    let (_, s) = exec(&p, &one);
+    assert!(s.values().all(|s| s == "cached"), "a second exec reuses everything: {s:?}");
+
     // Recomputed from scratch, the archive is the same bytes.
     let archive = std::fs::read(out.join("trend_to_design_outputs.zip")).unwrap();
-    let (_, s) = exec(&p, &[&two_rounds[..], &["--force", "refine"]].concat());
+    let (_, s) = exec(&p, &[&one[..], &["--force", "refine"]].concat());
     assert_eq!(s["refine"], "ran");
     assert_eq!(std::fs::read(out.join("trend_to_design_outputs.zip")).unwrap(), archive);
 }
@@ -126,11 +117,9 @@ fn designs_are_generated_scored_refined_and_delivered() {
 fn a_bad_threshold_is_reported_before_anything_runs() {
     let p = demo_project();
     let yaml = std::fs::read_to_string(p.path().join("demo.yaml")).unwrap();
-    let bad = DESIGN_NODES.replace(
-        "params: {model: models/clip-tiny}",
-        "params: {model: models/clip-tiny, threshold: {value: 0.7, percentile: 85}}",
-    );
-    p.write("demo.yaml", &format!("{}{bad}", yaml.trim_end()));
+    let bad = yaml.replace("threshold: {percentile: 85}", "threshold: {value: 0.7, percentile: 85}");
+    assert_ne!(bad, yaml);
+    p.write("demo.yaml", &bad);
     let out = t2d(&p).args(["exec", "demo.yaml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
