@@ -3,7 +3,7 @@
 //!
 //! The crate is split into rooms that do not see each other:
 //! - [`engine`]: pipeline spec, DAG, content-addressed cache and scheduler; knows nothing of ML.
-//! - [`imaging`], [`catalogue`], [`trends`], [`models`]: domain libraries; know nothing of the engine.
+//! - [`imaging`], [`catalogue`], [`trends`], [`models`], [`report`]: domain libraries; know nothing of the engine.
 //! - [`stages`]: one file per node kind, joining the two through [`engine::Stage`].
 //! - [`cli`]: the command line.
 
@@ -12,5 +12,6 @@ pub mod cli;
 pub mod engine;
 pub mod imaging;
 pub mod models;
+pub mod report;
 pub mod stages;
 pub mod trends;

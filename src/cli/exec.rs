@@ -15,6 +15,7 @@ use crate::engine::job::Workspace;
 use crate::engine::memo::Memo;
 use crate::engine::plan::{fingerprint_externals, ExternalDigests, MissingExternal};
 use crate::engine::publish::publish;
+use crate::engine::run_record::RunRecord;
 use crate::engine::scheduler::{execute, ExecOptions, ExecSummary, Status};
 use crate::engine::Registry;
 
@@ -127,7 +128,8 @@ fn run(cli: &Cli, args: &PipelineArgs, registry: &Registry, exec: &ExecArgs) -> 
     let published = if exec.dry_run {
         None
     } else {
-        Some(publish(&out_dir, &loaded.pipeline, &summary.reports, &loaded.store).into_diagnostic()?)
+        let run = summary.run_id.as_deref().and_then(|id| RunRecord::load(&loaded.store, id).ok().flatten());
+        Some(publish(&out_dir, &loaded.pipeline, &summary.reports, &loaded.store, run.as_ref()).into_diagnostic()?)
     };
     let count = |s: Status| summary.reports.iter().filter(|r| r.status == s).count();
     let failed = count(Status::Failed) + count(Status::Blocked);

@@ -29,6 +29,8 @@ pub enum ArtifactKind {
     Csv,
     /// A zip archive (bundle members only: the deliverables in one file).
     Zip,
+    /// An HTML page (bundle members only: reports people open in a browser).
+    Html,
 }
 
 impl ArtifactKind {
@@ -41,6 +43,7 @@ impl ArtifactKind {
             ArtifactKind::Bundle => "application/vnd.t2d.bundle+json",
             ArtifactKind::Csv => "text/csv",
             ArtifactKind::Zip => "application/zip",
+            ArtifactKind::Html => "text/html",
         }
     }
 
@@ -53,6 +56,7 @@ impl ArtifactKind {
             ArtifactKind::Bundle => "bundle.json",
             ArtifactKind::Csv => "csv",
             ArtifactKind::Zip => "zip",
+            ArtifactKind::Html => "html",
         }
     }
 }

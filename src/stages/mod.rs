@@ -8,6 +8,7 @@ mod generate;
 pub mod model_params;
 mod prompt;
 mod refine;
+mod report;
 mod sample;
 mod score;
 pub mod tables;
@@ -24,4 +25,5 @@ pub fn registry() -> Registry {
         .with(generate::Generate)
         .with(score::Score)
         .with(refine::Refine)
+        .with(report::Report)
 }

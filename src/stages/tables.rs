@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, FixedSizeListArray, Float32Array, Float64Array, Int32Array, Int64Array, ListBuilder,
-    RecordBatch, StringArray, StringBuilder,
+    Array, ArrayRef, AsArray, BooleanArray, FixedSizeListArray, Float32Array, Float64Array, Int32Array, Int64Array,
+    ListBuilder, RecordBatch, StringArray, StringBuilder,
 };
 use arrow::datatypes::{DataType, Field, Float32Type, Schema};
 
@@ -35,6 +35,16 @@ pub fn i32s(batch: &RecordBatch, name: &str) -> Result<Vec<i32>, StageError> {
 
 pub fn f64s(batch: &RecordBatch, name: &str) -> Result<Vec<f64>, StageError> {
     Ok(typed::<Float64Array>(batch, name, "Float64")?.values().to_vec())
+}
+
+/// A nullable float column.
+pub fn opt_f64s(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>, StageError> {
+    Ok(typed::<Float64Array>(batch, name, "Float64")?.iter().collect())
+}
+
+pub fn bools(batch: &RecordBatch, name: &str) -> Result<Vec<bool>, StageError> {
+    let a = typed::<BooleanArray>(batch, name, "Boolean")?;
+    Ok((0..a.len()).map(|i| a.is_valid(i) && a.value(i)).collect())
 }
 
 /// A string column; nulls become empty strings.

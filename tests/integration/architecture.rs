@@ -52,7 +52,7 @@ fn the_engine_knows_nothing_of_ml_or_stages() {
 
 #[test]
 fn domain_libraries_know_nothing_of_the_engine() {
-    for room in ["models", "imaging", "catalogue", "trends"] {
+    for room in ["models", "imaging", "catalogue", "trends", "report"] {
         let found = violations(room, &["crate::engine", "crate::stages", "crate::cli"]);
         assert!(found.is_empty(), "{room}: {found:#?}");
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::browser::{attribute, rendered_dom};
 use crate::demo::{demo_project, exec, log_of, t2d};
 
 /// The number just before `what` in a node's `note:` lines.
@@ -76,6 +77,8 @@ fn designs_are_generated_scored_refined_and_delivered() {
     assert_eq!(zipped["prompts/base_prompts.json"], std::fs::read(out.join("prompts/base_prompts.json")).unwrap());
     assert_eq!(zipped.keys().filter(|k| k.starts_with("gens/")).count(), clusters + v2);
 
+    report_renders(&out, clusters, first.len());
+
     // A new threshold relabels: no design is made and no CLIP embedding computed again for v1.
     let relabel = ["--set", "score.threshold.percentile=50"];
     let (lines, s) = exec(&p, &relabel);
@@ -86,7 +89,7 @@ fn designs_are_generated_scored_refined_and_delivered() {
     // A second round computes only itself: the first refinement round comes from the memo.
     let two_rounds = [&relabel[..], &["--set", "refine.max_rounds=2"]].concat();
     let (lines, s) = exec(&p, &two_rounds);
-    assert!(s.iter().all(|(node, s)| (node == "refine") == (s == "ran")), "{s:?}");
+    assert!(s.iter().all(|(node, s)| ["refine", "report"].contains(&node.as_str()) == (s == "ran")), "{s:?}");
     let log = log_of(&lines, "refine");
     let after = versions(&out);
     let count = |all: &[(String, String)], v: &str| all.iter().filter(|(r, _)| r == v).count();
@@ -111,6 +114,26 @@ fn designs_are_generated_scored_refined_and_delivered() {
     let (_, s) = exec(&p, &[&one[..], &["--force", "refine"]].concat());
     assert_eq!(s["refine"], "ran");
     assert_eq!(std::fs::read(out.join("trend_to_design_outputs.zip")).unwrap(), archive);
+}
+
+/// report.html shows every trend and every version, and in a browser every image loads and the
+/// run facts from run.js fill in.
+fn report_renders(out: &Path, clusters: usize, versions: usize) {
+    let page = out.join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<section class=\"cluster\"").count(), clusters);
+    assert_eq!(html.matches("<figure class=\"design").count(), versions);
+    assert_eq!(html.matches("<figure class=\"design picked\"").count(), clusters, "one final pick per trend");
+    assert!(!html.contains("https://") && !html.contains("http://"), "self-contained");
+    let images = html.matches("<img ").count();
+    assert!(images > versions, "member photos too: {images}");
+    let run: Value = json(out, "run.json");
+    assert_eq!(run["status"], "ok");
+    let Some(dom) = rendered_dom(&page) else { return };
+    assert_eq!(attribute(&dom, "body", "data-images-broken").as_deref(), Some("0"), "{dom}");
+    assert_eq!(attribute(&dom, "body", "data-images-loaded"), Some(images.to_string()));
+    let id = run["id"].as_str().unwrap();
+    assert!(dom.contains(&format!("run {id} of demo.yaml")), "run facts rendered from run.js");
 }
 
 #[test]

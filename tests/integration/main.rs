@@ -2,6 +2,7 @@
 //! node kinds) run in temporary projects.
 
 mod architecture;
+mod browser;
 mod cache;
 mod cli;
 mod concurrency;
