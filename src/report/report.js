@@ -23,10 +23,20 @@ window.addEventListener("load", function () {
     cells.forEach(function (text) { var c = document.createElement(tag); c.textContent = text; tr.appendChild(c); });
     table.appendChild(tr);
   };
-  row(["node", "kind", "this run", "time"], "th");
+  row(["node", "kind", "this run", "time", "params"], "th");
   Object.keys(run.nodes).forEach(function (name) {
     var n = run.nodes[name];
     row([name, n.kind, n.status, (n.duration_ms / 1000).toFixed(2) + " s"], "td");
+    var details = document.createElement("details");
+    var summary = document.createElement("summary");
+    summary.textContent = Object.keys(n.params || {}).length + " params";
+    var pre = document.createElement("pre");
+    pre.textContent = JSON.stringify(n.params, null, 1);
+    details.appendChild(summary);
+    details.appendChild(pre);
+    var cell = document.createElement("td");
+    cell.appendChild(details);
+    table.lastChild.appendChild(cell);
   });
   box.appendChild(table);
 });
