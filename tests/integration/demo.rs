@@ -29,19 +29,34 @@ pub(crate) fn demo_project() -> Project {
     let out = t2d(&p).args(["dataset", "synth", "--out", "data/demo", "--n", "300", "--seed", "7"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     std::os::unix::fs::symlink(format!("{ROOT}/models"), p.path().join("models")).unwrap();
-    let yaml = std::fs::read_to_string(format!("{ROOT}/pipelines/demo.yaml")).unwrap();
-    let small =
-        yaml.replace("n: 400", "n: 200").replace("width: 384", "width: 64").replace("height: 512", "height: 96");
-    assert_ne!(small, yaml, "demo.yaml's sizes have moved: update demo_project");
-    p.write("demo.yaml", &small);
+    for name in ["demo.yaml", "demo-explore.yaml"] {
+        p.write(name, &shrunk(&std::fs::read_to_string(format!("{ROOT}/pipelines/{name}")).unwrap()));
+    }
     p
+}
+
+/// A shipped pipeline with a smaller sample and designs, so the tests stay quick.
+fn shrunk(yaml: &str) -> String {
+    let changes = [("n: 400", "n: 200"), ("width: 384", "width: 64"), ("height: 512", "height: 96")];
+    changes.iter().fold(yaml.to_string(), |text, (from, to)| {
+        assert_eq!(text.matches(from).count(), 1, "the demo's `{from}` has moved: update `shrunk`");
+        text.replace(from, to)
+    })
 }
 
 pub(crate) fn exec(
     p: &Project,
     extra: &[&str],
 ) -> (Vec<serde_json::Value>, std::collections::BTreeMap<String, String>) {
-    let out = t2d(p).args(["--json", "exec", "demo.yaml"]).args(extra).output().unwrap();
+    exec_file(p, "demo.yaml", extra)
+}
+
+pub(crate) fn exec_file(
+    p: &Project,
+    file: &str,
+    extra: &[&str],
+) -> (Vec<serde_json::Value>, std::collections::BTreeMap<String, String>) {
+    let out = t2d(p).args(["--json", "exec", file]).args(extra).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

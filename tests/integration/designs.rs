@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::browser::{attribute, rendered_dom};
-use crate::demo::{demo_project, exec, log_of, t2d};
+use crate::demo::{demo_project, exec, exec_file, log_of, t2d};
 
 /// The number just before `what` in a node's `note:` lines.
 fn noted(log: &[String], what: &str) -> usize {
@@ -114,6 +114,25 @@ fn designs_are_generated_scored_refined_and_delivered() {
     let (_, s) = exec(&p, &[&one[..], &["--force", "refine"]].concat());
     assert_eq!(s["refine"], "ran");
     assert_eq!(std::fs::read(out.join("trend_to_design_outputs.zip")).unwrap(), archive);
+}
+
+#[test]
+fn an_experiment_yaml_shares_the_demos_stages_and_designs() {
+    let p = demo_project();
+    let (_, s) = exec(&p, &[]);
+    assert!(s.values().all(|s| s == "ran"), "{s:?}");
+    let clusters = json(&p.path().join("outputs/demo"), "prompts/base_prompts.json").as_object().unwrap().len();
+
+    let (lines, s) = exec_file(&p, "demo-explore.yaml", &[]);
+    for node in ["sample", "embed", "cluster", "prompt"] {
+        assert_eq!(s[node], "cached", "{node}: {s:?}");
+    }
+    let log = log_of(&lines, "generate");
+    assert_eq!(noted(&log, "reused from the memo"), clusters, "the first candidates are the demo's: {log:?}");
+    assert_eq!(noted(&log, "design(s) generated"), clusters, "the second candidates are new: {log:?}");
+    let out = p.path().join("outputs/demo-explore");
+    assert!(out.join("report.html").is_file() && out.join("gens/c0_v1_k1.png").is_file());
+    assert!(p.path().join("outputs/demo/report.html").is_file(), "each pipeline has its own outputs");
 }
 
 /// report.html shows every trend and every version, and in a browser every image loads and the
