@@ -5,7 +5,7 @@
 #   bash bench/noop.sh                       # N = 4000 44000 440000
 #   NOOP_SIZES="4000 44000" bash bench/noop.sh
 #
-# Knobs (environment): NOOP_SIZES, T2D_RUNS (default 20), DVC_RUNS (default 5),
+# Knobs (environment): NOOP_SIZES, T2D_RUNS (default 20), DVC_RUNS (default 5), NOOP_QUIET_WAIT,
 # DVC_SPEC (pip requirement, default pinned below), CARGO_TARGET_DIR.
 # Writes bench/results/noop.md; scratch (datasets, caches, raw hyperfine JSON) in bench/work/.
 
@@ -46,9 +46,11 @@ log "t2d-testkit (release)"
 T2D_VERSION=$("$T2D" --version)
 echo "$T2D_VERSION ($T2D)" >&2
 
-if ! command -v hyperfine >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    log "hyperfine (apt)"
-    { apt-get update -qq && apt-get install -y -qq hyperfine; } >/dev/null 2>&1 || true
+# hyperfine times; eatmydata (optional) shows the cost of fsync. Both from apt when root.
+missing=$(for t in hyperfine eatmydata; do command -v $t >/dev/null || echo $t; done)
+if [[ -n $missing ]] && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "apt-get install" $missing
+    { apt-get update -qq && apt-get install -y -qq $missing; } >/dev/null 2>&1 || true
 fi
 if command -v hyperfine >/dev/null; then
     TIMER="hyperfine $(hyperfine --version | awk '{print $2}')"
@@ -84,6 +86,11 @@ print(f"  median {statistics.median(times) * 1000:.1f} ms over {runs} runs", fil
 PY
     fi
     python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"] * 1000))' "$json"
+}
+
+# fastest NAME → the fastest run's wall time in ms (from the raw data measure kept)
+fastest() {
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (min(r["times"]) * 1000))' "$WORK/raw/$1.json"
 }
 
 # --- per dataset size ----------------------------------------------------------------------
@@ -150,8 +157,26 @@ print("  t2d: cached={cached} ran={ran} ({duration_ms} ms by its own clock)".for
 sys.exit(0 if ok else 1)' "$1" || die "t2d no-op ran something"
 }
 
-# The 1-minute load average: these timings mean little on a busy machine (say, a cargo build).
+# These timings mean little on a busy machine (a cargo build beside them doubles them), so
+# before each size wait up to NOOP_QUIET_WAIT seconds (default 300) for the CPU to be idle:
+# 10-second CPU and I/O pressure (PSI) under 5 %, else the 1-minute load average under 0.5.
 load() { cut -d' ' -f1 /proc/loadavg; }
+busy() {
+    if [[ -r /proc/pressure/cpu ]]; then
+        cat /proc/pressure/cpu /proc/pressure/io 2>/dev/null | awk '/^some/ { split($2, a, "="); if (a[2] > 5) b = 1 } END { exit !b }'
+    else
+        awk '{ exit !($1 > 0.5) }' /proc/loadavg
+    fi
+}
+wait_quiet() {
+    local waited=0 limit=${NOOP_QUIET_WAIT:-300}
+    while busy && ((waited < limit)); do
+        ((waited == 0)) && echo "  machine busy (load $(load)); waiting up to $limit s for it to settle" >&2
+        sleep 5
+        waited=$((waited + 5))
+    done
+    busy && echo "  still busy after $limit s (load $(load)); timing anyway" >&2 || true
+}
 
 declare -a TABLE BREAKDOWN LOADS
 for N in $SIZES; do
@@ -194,6 +219,7 @@ for N in $SIZES; do
     ! grep -qi "running stage" <<<"$dvc_out" || die "dvc no-op ran a stage"
     lock_before=$(md5sum dvc.lock)
 
+    wait_quiet
     load_before=$(load)
     log "N=$N: t2d exec no-op, $T2D_RUNS runs (load average $load_before)"
     export T2D_TESTKIT_LOG=$W/t2d-node-runs.log
@@ -208,14 +234,19 @@ for N in $SIZES; do
     log "N=$N: t2d breakdown"
     start_ms=$(measure "t2d-version-$N" "$T2D_RUNS" 3 "$T2D" --version)
     nods_ms=$(measure "t2d-nods-$N" "$T2D_RUNS" 3 "$T2D" --cache t2d-cache exec t2d-no-dataset.yaml --outputs t2d-outputs)
+    # The same no-op with fsync turned into a no-op (eatmydata), to show what durable writes cost.
+    nosync_ms=-
+    if command -v eatmydata >/dev/null; then
+        nosync_ms=$(measure "t2d-nosync-$N" "$T2D_RUNS" 3 eatmydata "$T2D" --cache t2d-cache exec t2d.yaml --outputs t2d-outputs)
+    fi
     [[ ! -s $T2D_TESTKIT_LOG ]] || die "a timed t2d run ran a node"
     unset T2D_TESTKIT_LOG
     LOADS+=("N=$(printf "%'d" "$N"): $load_before → $(load)")
     stat_kb=$(( $(stat -c %s t2d-cache/stat.bin) / 1024 ))
 
     ratio=$(python3 -c "print(f'{$dvc_ms / $t2d_ms:.0f}×')")
-    TABLE+=("| $(printf "%'d" "$N") | $t2d_ms | $dvc_ms | $ratio |")
-    BREAKDOWN+=("| $(printf "%'d" "$N") | $start_ms | $nods_ms | $t2d_ms | $(python3 -c "print(f'{$t2d_ms - $nods_ms:.1f}')") | $(printf "%'d" "$stat_kb") |")
+    TABLE+=("| $(printf "%'d" "$N") | $t2d_ms | $dvc_ms | $ratio | $(fastest "t2d-$N") | $(fastest "dvc-$N") |")
+    BREAKDOWN+=("| $(printf "%'d" "$N") | $start_ms | $nods_ms | $t2d_ms | $(python3 -c "print(f'{$t2d_ms - $nods_ms:.1f}')") | $nosync_ms | $(printf "%'d" "$stat_kb") |")
 done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -227,14 +258,14 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
     echo "Warm page cache; medians of $T2D_RUNS t2d runs (3 warm-up) and $DVC_RUNS dvc runs (1 warm-up)."
     echo "1-minute load average before → after each size's timings: $(IFS=';'; echo "${LOADS[*]}" | sed 's/;/; /g')."
     echo
-    echo "| dataset files | t2d exec no-op, median ms | dvc repro no-op, median ms | dvc / t2d |"
-    echo "|---:|---:|---:|---:|"
+    echo "| dataset files | t2d exec no-op, median ms | dvc repro no-op, median ms | dvc / t2d (medians) | t2d fastest ms | dvc fastest ms |"
+    echo "|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${TABLE[@]}"
     echo
     echo "Where the t2d time goes (medians, ms):"
     echo
-    echo "| dataset files | \`t2d --version\` (process start) | exec without the dataset node (6 nodes) | full exec (7 nodes) | dataset node's share | stat cache, KiB |"
-    echo "|---:|---:|---:|---:|---:|---:|"
+    echo "| dataset files | \`t2d --version\` (process start) | exec without the dataset node (6 nodes) | full exec (7 nodes) | dataset node's share | full exec, fsync off (eatmydata) | stat cache, KiB |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${BREAKDOWN[@]}"
 } >"$RESULTS/noop.md"
 
