@@ -21,9 +21,24 @@ setup:
     rm -rf "$tmp"
     echo "ONNX Runtime {{ort_version}} installed in {{ort_dir}}"
 
-# Run the demo pipeline (bundled synthetic catalogue, tiny models).
+# Export the real CLIP ViT-B/32 and SD-Turbo from Hugging Face into models/ (needs internet and torch).
+models:
+    python3 -m venv .venv-ref
+    .venv-ref/bin/pip install --quiet -r tests/reference/requirements.txt
+    .venv-ref/bin/python models/export.py clip --out models/clip-vit-b32
+    .venv-ref/bin/python models/export.py sd-turbo --out models/sd-turbo
+
+# Rebuild the tiny random-weight models and the Python goldens (needs torch, no internet).
+goldens:
+    python3 -m venv .venv-ref
+    .venv-ref/bin/pip install --quiet -r tests/reference/requirements.txt
+    .venv-ref/bin/python models/export.py all --tiny --golden
+
+# Run the demo pipeline (a synthetic catalogue made on first use, the bundled tiny models).
 demo: setup
-    cargo run --release --bin t2d -- exec pipelines/demo.yaml
+    cargo build --release --bin t2d
+    [ -d data/demo ] || target/release/t2d dataset synth --out data/demo --n 600
+    target/release/t2d exec pipelines/demo.yaml
 
 # Run a pipeline: `just run pipelines/fashion.yaml --set cluster.k_max=12`.
 run pipeline="pipelines/demo.yaml" *args="": setup

@@ -345,7 +345,7 @@ def export_onnx(spec, path):
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         tmp_path = Path(tmp) / "model.onnx"
-        torch.onnx.export(spec.module, args, tmp_path, dynamo=False, opset_version=OPSET,
+        torch.onnx.export(spec.module, args, str(tmp_path), dynamo=False, opset_version=OPSET,
                           input_names=[t.name for t in spec.inputs],
                           output_names=[t.name for t in spec.outputs], dynamic_axes=dynamic_axes)
         save_onnx(onnx.load(tmp_path), path)
@@ -593,7 +593,7 @@ def draw_test_images(folder):
         "hstripes_64x96.png": np.where(rows // 8 % 2 == 1, [30, 144, 255], [10, 10, 10]) + np.zeros((1, 64, 1)),
         "vstripes_97x61.png": (cols * 37 % 256) * [1, 0, 1] + [0, 120, 0] + np.zeros((61, 1, 1)),
         "gradient_60x80.png": np.stack([x * 4, y * 3, 255 - y * 3], -1),
-        "checker_300x250.png": np.indices((250, 300)).sum(0)[..., None] % 2 * 200 + 30 + np.zeros((1, 1, 3)),
+        "checker_300x250.png": (np.indices((250, 300)) // 10).sum(0)[..., None] % 2 * 200 + 30 + np.zeros((1, 1, 3)),
         "gray_70x90.png": np.mgrid[0:90, 0:70][1] * 3.6,  # 2-D: mode "L"
         "rgba_60x80.png": np.stack([y * 3, 255 - x * 4, x * 2, (x + y) * 2], -1),  # 4 channels: "RGBA"
     }
@@ -748,7 +748,6 @@ def main():
     if args.out and args.model == "all":
         parser.error("--out needs a single model")
     kind = "tiny" if args.tiny else "full-random" if args.full_random else "real"
-    torch.set_grad_enabled(False)
 
     models = ["clip", "sd-turbo"] if args.model == "all" else [args.model]
     folders = {m: (args.out or REPO / "models" / OUT_NAMES[m][kind]).resolve() for m in models}

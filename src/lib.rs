@@ -7,6 +7,10 @@
 //! - [`stages`]: one file per node kind, joining the two through [`engine::Stage`].
 //! - [`cli`]: the command line.
 
+pub mod catalogue;
 pub mod cli;
 pub mod engine;
+pub mod imaging;
+pub mod models;
 pub mod stages;
+pub mod trends;

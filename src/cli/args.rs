@@ -41,8 +41,33 @@ pub enum Command {
     Verify,
     /// List the node kinds this build knows, with their params.
     Kinds,
+    /// Make datasets for tests and demos.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
+    /// Check ONNX Runtime (library, version, providers) and every model folder.
+    Doctor {
+        /// Folder holding model folders.
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+    },
     /// Run one node's job from a job file (the worker side of remote executors).
     RunNode(RunNodeArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DatasetCommand {
+    /// Write a synthetic catalogue in the Kaggle layout (styles.csv + images/{id}.jpg), with the
+    /// real file's defects: malformed rows, ids without images, corrupt images.
+    Synth {
+        /// Folder to create (must be empty or absent).
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of products.
+        #[arg(long, default_value_t = 600)]
+        n: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -73,6 +98,14 @@ pub struct ExecArgs {
     /// Folder under which `<pipeline name>/` receives the final artifacts.
     #[arg(long, default_value = "outputs")]
     pub outputs: PathBuf,
+    /// Run every model on this device: auto (CUDA when it loads, else CPU), cpu, cuda or cuda:N.
+    /// Overrides the nodes' `device` params; never changes a cache key.
+    #[arg(long, value_parser = parse_device)]
+    pub device: Option<String>,
+}
+
+fn parse_device(text: &str) -> Result<String, String> {
+    text.parse::<crate::models::Device>().map(|_| text.to_string()).map_err(|e| e.to_string())
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -48,6 +48,7 @@ pub fn status(cli: &Cli, args: &PipelineArgs, registry: &Registry) -> miette::Re
         force: Vec::new(),
         executor: ExecutorKind::InProcess,
         outputs: "outputs".into(),
+        device: None,
     };
     run(cli, args, registry, &exec_args)
 }
@@ -82,7 +83,12 @@ pub fn plan(loaded: &Loaded, sets: &[String]) -> miette::Result<ExecSummary> {
 
 fn run(cli: &Cli, args: &PipelineArgs, registry: &Registry, exec: &ExecArgs) -> miette::Result<ExitCode> {
     let started = Instant::now();
-    let loaded = load(cli, args, registry)?;
+    let mut loaded = load(cli, args, registry)?;
+    if let Some(device) = &exec.device {
+        for node in loaded.pipeline.nodes.iter_mut().filter(|n| n.params.0.contains_key("device")) {
+            node.params.0.insert("device".into(), crate::engine::Value::Str(device.clone()));
+        }
+    }
     for name in &exec.force {
         if loaded.pipeline.index_of(name).is_none() {
             let names: Vec<&str> = loaded.pipeline.nodes.iter().map(|n| n.name.as_str()).collect();
@@ -118,8 +124,11 @@ fn run(cli: &Cli, args: &PipelineArgs, registry: &Registry, exec: &ExecArgs) -> 
     let summary = execute(&loaded.pipeline, &digests, &loaded.store, executor.as_ref(), &options, &reporter);
 
     let out_dir = exec.outputs.join(&loaded.pipeline.name);
-    let published =
-        if exec.dry_run { None } else { Some(publish(&out_dir, &summary.reports, &loaded.store).into_diagnostic()?) };
+    let published = if exec.dry_run {
+        None
+    } else {
+        Some(publish(&out_dir, &loaded.pipeline, &summary.reports, &loaded.store).into_diagnostic()?)
+    };
     let count = |s: Status| summary.reports.iter().filter(|r| r.status == s).count();
     let failed = count(Status::Failed) + count(Status::Blocked);
     if cli.json {

@@ -2,6 +2,8 @@
 //! One place ([`run`]) turns errors into messages and exit codes.
 
 mod args;
+mod dataset;
+mod doctor;
 mod exec;
 mod graph;
 mod inspect;
@@ -36,6 +38,8 @@ pub fn run(registry: Registry) -> ExitCode {
         Command::Gc(ref args) => maintenance::gc(&cli, args),
         Command::Verify => maintenance::verify(&cli),
         Command::Kinds => inspect::kinds(&registry, cli.json),
+        Command::Doctor { ref models } => doctor::doctor(&cli, models),
+        Command::Dataset(ref command) => dataset::dataset(&cli, command),
         Command::RunNode(ref args) => worker::run_node(&cli, args, &registry),
     };
     match result {

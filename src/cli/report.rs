@@ -52,7 +52,7 @@ impl Reporter {
                 value["error"] = json!({"message": message, "help": help});
             }
             if !report.log.is_empty() {
-                value["warnings"] = json!(report.log);
+                value["log"] = json!(report.log);
             }
             return value.to_string();
         }
@@ -77,7 +77,7 @@ impl Reporter {
             line.push_str("  (an upstream node failed)");
         }
         for warning in &report.log {
-            line.push_str(&format!("\n      warning: {warning}"));
+            line.push_str(&format!("\n      {warning}"));
         }
         line.trim_end().to_string()
     }

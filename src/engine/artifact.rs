@@ -21,8 +21,14 @@ pub enum ArtifactKind {
     Json,
     /// A PNG image.
     Png,
+    /// A JPEG image (bundle members only: source photos are stored as they came).
+    Jpeg,
     /// A named set of files (e.g. one PNG per design).
     Bundle,
+    /// CSV text (bundle members only: logs people open in a spreadsheet).
+    Csv,
+    /// A zip archive (bundle members only: the deliverables in one file).
+    Zip,
 }
 
 impl ArtifactKind {
@@ -31,7 +37,10 @@ impl ArtifactKind {
             ArtifactKind::Table => "application/vnd.apache.parquet",
             ArtifactKind::Json => "application/json",
             ArtifactKind::Png => "image/png",
+            ArtifactKind::Jpeg => "image/jpeg",
             ArtifactKind::Bundle => "application/vnd.t2d.bundle+json",
+            ArtifactKind::Csv => "text/csv",
+            ArtifactKind::Zip => "application/zip",
         }
     }
 
@@ -40,7 +49,10 @@ impl ArtifactKind {
             ArtifactKind::Table => "parquet",
             ArtifactKind::Json => "json",
             ArtifactKind::Png => "png",
+            ArtifactKind::Jpeg => "jpg",
             ArtifactKind::Bundle => "bundle.json",
+            ArtifactKind::Csv => "csv",
+            ArtifactKind::Zip => "zip",
         }
     }
 }

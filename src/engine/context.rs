@@ -23,6 +23,7 @@ pub struct StageContext<'a> {
     memo_ns: String,
     bars: Option<&'a MultiProgress>,
     log: Mutex<Vec<String>>,
+    externals: std::collections::BTreeMap<String, ContentDigest>,
 }
 
 impl<'a> StageContext<'a> {
@@ -47,7 +48,23 @@ impl<'a> StageContext<'a> {
             memo_ns: format!("{}/v{}", kind_and_version.0, kind_and_version.1),
             bars,
             log: Mutex::new(Vec::new()),
+            externals: Default::default(),
         }
+    }
+
+    /// Sets the content digests of the node's external files (by path param).
+    pub fn with_externals(mut self, externals: std::collections::BTreeMap<String, ContentDigest>) -> Self {
+        self.externals = externals;
+        self
+    }
+
+    /// The content digest of the file or folder a path param names (e.g. a model folder),
+    /// for per-item memo keys.
+    pub fn external_digest(&self, param: &str) -> Result<ContentDigest, StageError> {
+        self.externals
+            .get(param)
+            .copied()
+            .ok_or_else(|| StageError::new(format!("internal: `{param}` is not an external of this node")))
     }
 
     /// A path param resolved against the project root.
@@ -57,8 +74,16 @@ impl<'a> StageContext<'a> {
 
     /// Records a warning in the node's manifest and the run log.
     pub fn warn(&self, message: impl Into<String>) {
-        let message = message.into();
-        tracing::warn!(node = self.node, "{message}");
+        self.log(format!("warning: {}", message.into()));
+    }
+
+    /// Records a note (what was reused, what was computed) in the node's manifest and the run log.
+    pub fn note(&self, message: impl Into<String>) {
+        self.log(format!("note: {}", message.into()));
+    }
+
+    fn log(&self, message: String) {
+        tracing::debug!(node = self.node, "{message}");
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push(message);
     }
 

@@ -7,7 +7,7 @@ use arrow::array::RecordBatch;
 use super::artifact::{decode_table, ArtifactKind};
 use super::digest::ContentDigest;
 use super::stage::StageError;
-use super::store::{ArtifactRef, Store};
+use super::store::{ArtifactRef, MemberRef, Store};
 
 pub struct Inputs<'a> {
     refs: BTreeMap<String, ArtifactRef>,
@@ -49,6 +49,16 @@ impl<'a> Inputs<'a> {
         let r = self.get(slot, ArtifactKind::Json)?;
         serde_json::from_slice(&self.read(&r.digest, r.size)?)
             .map_err(|e| StageError::wrap(format!("reading input `{slot}`"), e))
+    }
+
+    /// The files of a bundle input, by name, without reading them.
+    pub fn bundle_index(&self, slot: &str) -> Result<BTreeMap<String, MemberRef>, StageError> {
+        Ok(self.get(slot, ArtifactKind::Bundle)?.members.clone().unwrap_or_default())
+    }
+
+    /// Reads one file of a bundle input.
+    pub fn read_member(&self, member: &MemberRef) -> Result<Vec<u8>, StageError> {
+        self.read(&member.digest, member.size)
     }
 
     /// The files of a bundle input, by name.

@@ -53,7 +53,8 @@ pub fn run_job(stage: &dyn Stage, job: &Job, ws: &Workspace<'_>) -> Result<Manif
         ws.store,
         ws.memo,
         ws.bars,
-    );
+    )
+    .with_externals(job.components.externals.clone());
     let inputs = Inputs::new(job.inputs.clone(), ws.store);
     let started = Instant::now();
     let outputs = catch_unwind(AssertUnwindSafe(|| stage.run(&ctx, &inputs))).unwrap_or_else(|panic| {

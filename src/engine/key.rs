@@ -16,7 +16,7 @@ pub struct KeyComponents {
     pub format: u32,
     pub kind: String,
     pub stage_version: u32,
-    /// Resolved params, path params left out (their contents are in `externals`).
+    /// Resolved params, without path params (their contents are in `externals`) and execution-only params.
     pub params: BTreeMap<String, Value>,
     /// Input slot → digest of the upstream artifact bound to it.
     pub inputs: BTreeMap<String, ContentDigest>,

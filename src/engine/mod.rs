@@ -35,6 +35,6 @@ pub use inputs::Inputs;
 pub use pipeline::Pipeline;
 pub use registry::Registry;
 pub use schema::{ParamSpec, ParamType};
-pub use stage::{External, InputSlot, OutputSlot, Outputs, Params, Stage, StageError};
+pub use stage::{External, InputSlot, OutputSlot, Outputs, Params, Publish, Stage, StageError};
 pub use validate::validate;
 pub use value::Value;

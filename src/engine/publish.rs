@@ -2,10 +2,13 @@
 //! cache after each exec. Built beside the old folder and swapped in, so a reader never sees
 //! half of it.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::pipeline::Pipeline;
 use super::scheduler::{NodeReport, Status};
+use super::stage::Publish;
 use super::store::{ArtifactRef, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -15,22 +18,29 @@ pub struct PublishError {
     pub message: String,
 }
 
-/// Where each artifact of a node goes, relative to the pipeline's output folder.
-fn layout(node: &str, output: &str, artifact: &ArtifactRef) -> Vec<(PathBuf, super::digest::ContentDigest, u64)> {
+/// Where each file of an artifact goes, relative to the pipeline's output folder.
+fn layout(base: &Path, artifact: &ArtifactRef) -> Vec<(PathBuf, super::digest::ContentDigest, u64)> {
     match &artifact.members {
-        Some(members) => {
-            members.iter().map(|(name, m)| (Path::new(node).join(output).join(name), m.digest, m.size)).collect()
-        }
-        None => vec![(
-            Path::new(node).join(format!("{output}.{}", artifact.kind.extension())),
-            artifact.digest,
-            artifact.size,
-        )],
+        Some(members) => members.iter().map(|(name, m)| (base.join(name), m.digest, m.size)).collect(),
+        None => vec![(base.to_path_buf(), artifact.digest, artifact.size)],
     }
 }
 
-/// Writes every completed node's outputs to `dir` (replacing what was there). Returns the file count.
-pub fn publish(dir: &Path, reports: &[NodeReport], store: &dyn Store) -> Result<usize, PublishError> {
+fn default_base(node: &str, output: &str, artifact: &ArtifactRef) -> PathBuf {
+    match artifact.members {
+        Some(_) => Path::new(node).join(output),
+        None => Path::new(node).join(format!("{output}.{}", artifact.kind.extension())),
+    }
+}
+
+/// Outputs go where their slot says ([`Publish`]); when two would land on the same path, the
+/// later one falls back to `<node>/<output>` and a warning is logged.
+pub fn publish(
+    dir: &Path,
+    pipeline: &Pipeline,
+    reports: &[NodeReport],
+    store: &dyn Store,
+) -> Result<usize, PublishError> {
     let err =
         |path: &Path, e: &dyn std::fmt::Display| PublishError { path: path.to_path_buf(), message: e.to_string() };
     let parent = dir.parent().unwrap_or(Path::new("."));
@@ -39,9 +49,26 @@ pub fn publish(dir: &Path, reports: &[NodeReport], store: &dyn Store) -> Result<
     let staging =
         tempfile::Builder::new().prefix(&format!(".{name}.new-")).tempdir_in(parent).map_err(|e| err(parent, &e))?;
     let mut count = 0;
+    let mut taken = HashSet::new();
     for report in reports.iter().filter(|r| matches!(r.status, Status::Cached | Status::Ran)) {
+        let slots = pipeline.index_of(&report.node).map(|i| pipeline.nodes[i].stage.outputs()).unwrap_or_default();
         for (output, artifact) in &report.outputs {
-            for (rel, digest, size) in layout(&report.node, output, artifact) {
+            let publish =
+                slots.iter().find(|s| s.name == output).map(|s| s.publish.clone()).unwrap_or(Publish::Default);
+            let base = match publish {
+                Publish::Hidden => continue,
+                Publish::At(path) if taken.insert(PathBuf::from(path)) => PathBuf::from(path),
+                Publish::At(path) => {
+                    tracing::warn!(
+                        "{}: `{path}` is already taken by another node; writing to {}/{output}",
+                        report.node,
+                        report.node
+                    );
+                    default_base(&report.node, output, artifact)
+                }
+                Publish::Default => default_base(&report.node, output, artifact),
+            };
+            for (rel, digest, size) in layout(&base, artifact) {
                 let target = staging.path().join(&rel);
                 if let Some(p) = target.parent() {
                     fs::create_dir_all(p).map_err(|e| err(p, &e))?;

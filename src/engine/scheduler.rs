@@ -17,7 +17,7 @@ use super::pipeline::Pipeline;
 use super::plan::ExternalDigests;
 use super::reasons::{explain, Reason};
 use super::run_record::{now_ms, NodeRun, RunRecord};
-use super::schema::path_params;
+use super::schema::unkeyed_params;
 use super::stage::StageError;
 use super::store::{ArtifactRef, Lookup, Manifest, Store, FORMAT_VERSION};
 
@@ -108,6 +108,7 @@ pub fn execute(
             }
         }
     };
+    // Saved again after every node that ran (so a killed run leaves an honest record) and at the end.
     save(&record);
 
     let (tx, rx) = mpsc::channel::<(usize, Job, Result<(Manifest, bool), StageError>, u64)>();
@@ -138,7 +139,6 @@ pub fn execute(
                     if deps.iter().any(|d| matches!(state[*d], State::Failed | State::Blocked)) {
                         let report = finish(Status::Blocked, Vec::new(), None);
                         settle(i, State::Blocked, report, &mut state, &mut reports, &mut record, observer);
-                        save(&record);
                         progressed = true;
                         continue;
                     }
@@ -169,7 +169,6 @@ pub fn execute(
                                 &mut record,
                                 observer,
                             );
-                            save(&record);
                             progressed = true;
                             continue;
                         }
@@ -307,7 +306,7 @@ fn input_refs(pipeline: &Pipeline, i: usize, state: &[State]) -> BTreeMap<String
 fn key_components(pipeline: &Pipeline, i: usize, state: &[State], externals: &ExternalDigests) -> KeyComponents {
     let node = &pipeline.nodes[i];
     let schema = node.stage.params();
-    let paths = path_params(&schema);
+    let unkeyed = unkeyed_params(&schema);
     KeyComponents {
         format: FORMAT_VERSION,
         kind: node.stage.kind().to_string(),
@@ -316,7 +315,7 @@ fn key_components(pipeline: &Pipeline, i: usize, state: &[State], externals: &Ex
             .params
             .0
             .iter()
-            .filter(|(k, _)| !paths.contains(&k.as_str()))
+            .filter(|(k, _)| !unkeyed.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         inputs: input_refs(pipeline, i, state).into_iter().map(|(slot, r)| (slot, r.digest)).collect(),

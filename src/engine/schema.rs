@@ -40,11 +40,18 @@ pub struct ParamSpec {
     pub ty: ParamType,
     pub default: Option<Value>,
     pub doc: &'static str,
+    /// False for params that change how, not what, is computed (device, batch size): they stay out of the key.
+    pub in_key: bool,
 }
 
 impl ParamSpec {
     pub fn new(name: &'static str, ty: ParamType) -> Self {
-        Self { name, ty, default: None, doc: "" }
+        Self { name, ty, default: None, doc: "", in_key: true }
+    }
+    /// Marks a param that affects how a result is computed but not the result (device, batch size).
+    pub fn execution_only(mut self) -> Self {
+        self.in_key = false;
+        self
     }
     pub fn int(name: &'static str) -> Self {
         Self::new(name, ParamType::Int { min: None, max: None })
@@ -329,9 +336,9 @@ fn describe(value: &Value) -> String {
     }
 }
 
-/// Resolved-param paths whose values are [`ParamType::Path`] (they enter keys through content).
-pub fn path_params(schema: &[ParamSpec]) -> Vec<&'static str> {
-    schema.iter().filter(|s| matches!(s.ty, ParamType::Path)).map(|s| s.name).collect()
+/// Params that stay out of a node's key: paths (their contents enter instead) and execution-only params.
+pub fn unkeyed_params(schema: &[ParamSpec]) -> Vec<&'static str> {
+    schema.iter().filter(|s| matches!(s.ty, ParamType::Path) || !s.in_key).map(|s| s.name).collect()
 }
 
 #[cfg(test)]

@@ -27,6 +27,36 @@ pub struct OutputSlot {
     pub name: &'static str,
     pub kind: ArtifactKind,
     pub doc: &'static str,
+    pub publish: Publish,
+}
+
+/// Where an output goes under `outputs/<pipeline>/` after an exec.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Publish {
+    /// `<node>/<output>.<ext>` (a bundle: `<node>/<output>/<file>`).
+    Default,
+    /// A fixed path (a bundle: a folder), e.g. `prompts/base_prompts.json`.
+    At(&'static str),
+    /// Kept in the cache only (e.g. the sampled source images).
+    Hidden,
+}
+
+impl OutputSlot {
+    pub fn new(name: &'static str, kind: ArtifactKind) -> Self {
+        Self { name, kind, doc: "", publish: Publish::Default }
+    }
+    pub fn doc(mut self, doc: &'static str) -> Self {
+        self.doc = doc;
+        self
+    }
+    pub fn hidden(mut self) -> Self {
+        self.publish = Publish::Hidden;
+        self
+    }
+    pub fn publish_at(mut self, path: &'static str) -> Self {
+        self.publish = Publish::At(path);
+        self
+    }
 }
 
 /// A file or folder outside the cache whose contents a node depends on.

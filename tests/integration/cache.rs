@@ -159,11 +159,37 @@ fn outputs_are_laid_out_per_pipeline() {
     let p = Project::new();
     p.write("p.yaml", DIAMOND);
     p.exec("p.yaml", &[]);
-    for file in ["a/values.parquet", "b/values.parquet", "c/total.json", "d/images/v0.png", "d/images/v3.png"] {
+    for file in ["a/values.parquet", "b/values.parquet", "c/total.json", "gallery/v0.png", "gallery/v3.png"] {
         assert!(p.path().join("outputs/demo").join(file).is_file(), "{file}");
     }
     // Rebuilt from the cache: a stray file does not survive the next exec.
     p.write("outputs/demo/stray.txt", "x");
     p.exec("p.yaml", &[]);
     assert!(!p.path().join("outputs/demo/stray.txt").exists());
+}
+
+#[test]
+fn execution_only_params_stay_out_of_the_key() {
+    let p = Project::new();
+    p.write("p.yaml", DIAMOND);
+    p.exec("p.yaml", &[]);
+    let s = p.exec("p.yaml", &["--set", "b.batch=64"]);
+    assert!(s.values().all(|s| s == "cached"), "{s:?}");
+}
+
+#[test]
+fn the_item_memo_computes_only_new_items() {
+    let p = Project::new();
+    p.write(
+        "m.yaml",
+        "name: memo\nnodes:\n  a: {kind: numbers, params: {count: 4}}\n  sq: {kind: squares, inputs: {values: a}}\n",
+    );
+    p.exec("m.yaml", &[]);
+    assert_eq!(p.take_runs(), ["a", "sq", "squares computed 4"]);
+    p.exec("m.yaml", &["--set", "a.count=6"]);
+    assert_eq!(p.take_runs(), ["a", "sq", "squares computed 2"]);
+    // The memo is shared across pipelines on the same cache.
+    p.write("n.yaml", "name: other\nnodes:\n  a: {kind: numbers, params: {count: 5, start: 1}}\n  sq: {kind: squares, inputs: {values: a}}\n");
+    p.exec("n.yaml", &[]);
+    assert_eq!(p.take_runs(), ["a", "sq", "squares computed 0"]);
 }

@@ -67,3 +67,21 @@ fn unknown_force_target_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force zz: no node `zz` in this pipeline"));
 }
+
+#[test]
+fn doctor_finds_the_runtime_and_the_tiny_models() {
+    let p = Project::new();
+    let models = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
+    let out = p
+        .command()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--json", "doctor", "--models", models])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["runtime"]["status"], "loaded");
+    let names: Vec<&str> = report["models"].as_array().unwrap().iter().filter_map(|m| m["name"].as_str()).collect();
+    assert!(names.contains(&"clip-tiny") && names.contains(&"sd-turbo-tiny"), "{names:?}");
+    assert!(report["models"].as_array().unwrap().iter().all(|m| m["problems"].as_array().unwrap().is_empty()));
+}

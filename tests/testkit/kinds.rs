@@ -12,7 +12,7 @@ use t2d::engine::{
 };
 
 pub fn registry() -> Registry {
-    Registry::new().with(Numbers).with(Scale).with(Sum).with(Files).with(Swatches)
+    Registry::new().with(Numbers).with(Scale).with(Sum).with(Files).with(Swatches).with(Squares)
 }
 
 fn note_run(ctx: &StageContext) -> Result<(), StageError> {
@@ -39,6 +39,7 @@ fn common() -> Vec<ParamSpec> {
         ParamSpec::int("sleep_ms").min(0.0).default(0).doc("pause before finishing (crash tests)"),
         ParamSpec::boolean("fail").default(false).doc("fail on purpose"),
         ParamSpec::string("note").default("-").doc("enters the key but not the output (early cutoff)"),
+        ParamSpec::int("batch").default(8).execution_only().doc("changes how, not what: stays out of the key"),
     ]
 }
 
@@ -70,7 +71,7 @@ impl Stage for Numbers {
         vec![]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "values", kind: ArtifactKind::Table, doc: "" }]
+        vec![OutputSlot::new("values", ArtifactKind::Table)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         let mut p = vec![ParamSpec::int("count").range(0.0, 1e7).default(5), ParamSpec::int("start").default(0)];
@@ -105,7 +106,7 @@ impl Stage for Scale {
         vec![InputSlot { name: "values", doc: "" }]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "values", kind: ArtifactKind::Table, doc: "" }]
+        vec![OutputSlot::new("values", ArtifactKind::Table)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         let mut p = vec![ParamSpec::float("factor").range(-1e6, 1e6).default(2.0)];
@@ -135,7 +136,7 @@ impl Stage for Sum {
         vec![InputSlot { name: "left", doc: "" }, InputSlot { name: "right", doc: "" }]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "total", kind: ArtifactKind::Json, doc: "" }]
+        vec![OutputSlot::new("total", ArtifactKind::Json)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         common()
@@ -160,7 +161,7 @@ impl Stage for Files {
         vec![]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "sizes", kind: ArtifactKind::Table, doc: "" }]
+        vec![OutputSlot::new("sizes", ArtifactKind::Table)]
     }
     fn params(&self) -> Vec<ParamSpec> {
         let mut p = vec![ParamSpec::path("dir").doc("folder to list")];
@@ -192,7 +193,7 @@ impl Stage for Swatches {
         vec![InputSlot { name: "values", doc: "" }]
     }
     fn outputs(&self) -> Vec<OutputSlot> {
-        vec![OutputSlot { name: "images", kind: ArtifactKind::Bundle, doc: "" }]
+        vec![OutputSlot::new("images", ArtifactKind::Bundle).publish_at("gallery")]
     }
     fn params(&self) -> Vec<ParamSpec> {
         common()
@@ -206,5 +207,51 @@ impl Stage for Swatches {
             files.insert(format!("v{v}.png"), BundleFile { kind: ArtifactKind::Png, bytes });
         }
         Ok(out("images", Artifact::Bundle(files)))
+    }
+}
+
+/// Squares each value through the per-item memo; logs `squares computed N` (memo test).
+struct Squares;
+impl Stage for Squares {
+    fn kind(&self) -> &'static str {
+        "squares"
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn inputs(&self) -> Vec<InputSlot> {
+        vec![InputSlot { name: "values", doc: "" }]
+    }
+    fn outputs(&self) -> Vec<OutputSlot> {
+        vec![OutputSlot::new("values", ArtifactKind::Table)]
+    }
+    fn params(&self) -> Vec<ParamSpec> {
+        common()
+    }
+    fn run(&self, ctx: &StageContext, inputs: &Inputs) -> Result<Outputs, StageError> {
+        note_run(ctx)?;
+        let values = values(inputs, "values")?;
+        let keys: Vec<[u8; 32]> = values.iter().map(|v| *blake3::hash(&v.to_le_bytes()).as_bytes()).collect();
+        let known = ctx.memo_get(&keys)?;
+        let mut fresh = Vec::new();
+        let squares: Vec<i64> = values
+            .iter()
+            .zip(&keys)
+            .zip(known)
+            .map(|((v, k), hit)| match hit {
+                Some(bytes) => i64::from_le_bytes(bytes.try_into().unwrap_or_default()),
+                None => {
+                    fresh.push((*k, (v * v).to_le_bytes().to_vec()));
+                    v * v
+                }
+            })
+            .collect();
+        ctx.memo_put(&fresh)?;
+        if let Ok(path) = std::env::var("T2D_TESTKIT_LOG") {
+            let mut f =
+                std::fs::OpenOptions::new().append(true).open(path).map_err(|e| StageError::new(e.to_string()))?;
+            writeln!(f, "squares computed {}", fresh.len()).map_err(|e| StageError::new(e.to_string()))?;
+        }
+        Ok(out("values", table(squares)))
     }
 }

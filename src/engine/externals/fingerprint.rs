@@ -44,9 +44,16 @@ pub fn fingerprint(path: &Path, stats: &StatCache) -> Result<Fingerprint, Finger
     list_files(path, Path::new(""), &mut listing)?;
     let mut files: Vec<(String, ContentDigest)> = listing
         .par_iter()
-        .map(|(rel, full)| {
-            let meta = fs::metadata(full).map_err(|source| FingerprintError { path: full.clone(), source })?;
-            Ok((rel.clone(), file_digest(full, &meta, stats)?))
+        .with_min_len(256)
+        .map(|(rel, entry)| {
+            let full = entry.path();
+            let err = |source| FingerprintError { path: full.clone(), source };
+            // stat relative to the open folder (no full path walk); follow links like fs::metadata.
+            let meta = match entry.file_type().map_err(err)?.is_symlink() {
+                true => fs::metadata(&full).map_err(err)?,
+                false => entry.metadata().map_err(err)?,
+            };
+            Ok((rel.clone(), file_digest(&full, &meta, stats)?))
         })
         .collect::<Result<_, FingerprintError>>()?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -58,7 +65,7 @@ pub fn fingerprint(path: &Path, stats: &StatCache) -> Result<Fingerprint, Finger
     Ok(Fingerprint { digest: ContentDigest::from_hash(h.finalize()), files })
 }
 
-fn list_files(dir: &Path, rel: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(), FingerprintError> {
+fn list_files(dir: &Path, rel: &Path, out: &mut Vec<(String, fs::DirEntry)>) -> Result<(), FingerprintError> {
     let err = |source| FingerprintError { path: dir.to_path_buf(), source };
     for entry in fs::read_dir(dir).map_err(err)? {
         let entry = entry.map_err(err)?;
@@ -71,7 +78,7 @@ fn list_files(dir: &Path, rel: &Path, out: &mut Vec<(String, PathBuf)>) -> Resul
         if kind.is_dir() {
             list_files(&entry.path(), &rel_path, out)?;
         } else {
-            out.push((rel_path.to_string_lossy().into_owned(), entry.path()));
+            out.push((rel_path.to_string_lossy().into_owned(), entry));
         }
     }
     Ok(())

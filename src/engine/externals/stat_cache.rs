@@ -31,48 +31,57 @@ impl FileStat {
     }
 }
 
+type Entry = (FileStat, [u8; 32]);
+
 #[derive(Default, Serialize, Deserialize)]
-struct Entries(HashMap<String, (FileStat, [u8; 32])>);
+struct Entries(HashMap<String, Entry>);
 
 pub struct StatCache {
     file: Option<PathBuf>,
-    entries: Mutex<(Entries, bool)>,
+    /// Read without locking (many threads look up at once); new digests go to `fresh`.
+    known: Entries,
+    fresh: Mutex<HashMap<String, Entry>>,
 }
 
 impl StatCache {
     /// Loads the stat cache kept at `file` (a missing or unreadable file starts empty).
     pub fn load(file: PathBuf) -> Self {
         let entries = fs::read(&file).ok().and_then(|bytes| postcard::from_bytes(&bytes).ok()).unwrap_or_default();
-        Self { file: Some(file), entries: Mutex::new((entries, false)) }
+        Self { file: Some(file), known: entries, fresh: Mutex::new(HashMap::new()) }
     }
 
     /// A stat cache that remembers nothing between processes.
     pub fn in_memory() -> Self {
-        Self { file: None, entries: Mutex::new((Entries::default(), false)) }
+        Self { file: None, known: Entries::default(), fresh: Mutex::new(HashMap::new()) }
     }
 
     pub fn lookup(&self, path: &Path, stat: &FileStat) -> Option<ContentDigest> {
-        let guard = self.entries.lock().ok()?;
-        let (known, digest) = guard.0 .0.get(path.to_str()?)?;
-        (known == stat).then(|| ContentDigest::from_hash(blake3::Hash::from_bytes(*digest)))
+        let key = path.to_str()?;
+        let hit = |(known, digest): &Entry| {
+            (known == stat).then(|| ContentDigest::from_hash(blake3::Hash::from_bytes(*digest)))
+        };
+        match self.known.0.get(key).and_then(hit) {
+            Some(digest) => Some(digest),
+            None => self.fresh.lock().ok()?.get(key).and_then(hit),
+        }
     }
 
     pub fn record(&self, path: &Path, stat: FileStat, digest: ContentDigest) {
-        if let (Ok(mut guard), Some(p)) = (self.entries.lock(), path.to_str()) {
-            guard.0 .0.insert(p.to_string(), (stat, *digest.as_bytes()));
-            guard.1 = true;
+        if let (Ok(mut fresh), Some(p)) = (self.fresh.lock(), path.to_str()) {
+            fresh.insert(p.to_string(), (stat, *digest.as_bytes()));
         }
     }
 
     /// Writes the cache back if anything was recorded.
-    pub fn save(&self) -> std::io::Result<()> {
-        let (Some(file), Ok(guard)) = (&self.file, self.entries.lock()) else {
-            return Ok(());
-        };
-        if !guard.1 {
+    pub fn save(self) -> std::io::Result<()> {
+        let Some(file) = &self.file else { return Ok(()) };
+        let fresh = self.fresh.into_inner().unwrap_or_else(|p| p.into_inner());
+        if fresh.is_empty() {
             return Ok(());
         }
-        let bytes = postcard::to_allocvec(&guard.0).map_err(std::io::Error::other)?;
+        let mut entries = self.known;
+        entries.0.extend(fresh);
+        let bytes = postcard::to_allocvec(&entries).map_err(std::io::Error::other)?;
         write_atomic(file, &bytes)
     }
 }

@@ -11,7 +11,7 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{write_atomic, Lookup, Manifest, Reservation, Store, StoreError, FORMAT_VERSION};
+use super::{write_atomic, write_atomic_unsynced, Lookup, Manifest, Reservation, Store, StoreError, FORMAT_VERSION};
 use crate::engine::digest::{ContentDigest, NodeKey};
 
 pub struct LocalStore {
@@ -200,7 +200,7 @@ impl Store for LocalStore {
 
     fn write_doc(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
         let path = self.doc_path(name);
-        write_atomic(&path, bytes).map_err(Self::io(&path))
+        write_atomic_unsynced(&path, bytes).map_err(Self::io(&path))
     }
 
     fn read_doc(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
