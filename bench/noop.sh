@@ -6,7 +6,8 @@
 #   NOOP_SIZES="4000 44000" bash bench/noop.sh
 #
 # Knobs (environment): NOOP_SIZES, T2D_RUNS (default 20), DVC_RUNS (default 5), NOOP_QUIET_WAIT,
-# DVC_SPEC (pip requirement, default pinned below), CARGO_TARGET_DIR.
+# DVC_SPEC (pip requirement, default pinned below), CARGO_TARGET_DIR, BENCH_LOCK (lock file held
+# around each timed batch, default /tmp/t2d-bench.lock).
 # Writes bench/results/noop.md; scratch (datasets, caches, raw hyperfine JSON) in bench/work/.
 
 set -euo pipefail
@@ -15,7 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
 WORK=$BENCH/work
 RESULTS=$BENCH/results
-VENV=$BENCH/.venv
+VENV=$BENCH/.venv-dvc
 SIZES=${NOOP_SIZES:-"4000 44000 440000"}
 T2D_RUNS=${T2D_RUNS:-20}
 DVC_RUNS=${DVC_RUNS:-5}
@@ -67,9 +68,9 @@ measure() {
     if command -v hyperfine >/dev/null; then
         local cmd
         cmd=$(printf '%q ' "$@")
-        hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$json" -- "$cmd" >&2
+        flock "${BENCH_LOCK:-/tmp/t2d-bench.lock}" hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$json" -- "$cmd" >&2
     else
-        python3 - "$json" "$runs" "$warmup" "$@" <<'PY'
+        flock "${BENCH_LOCK:-/tmp/t2d-bench.lock}" python3 - "$json" "$runs" "$warmup" "$@" <<'PY'
 import json, statistics, subprocess, sys, time
 out, runs, warmup, cmd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
 quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
@@ -267,7 +268,8 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
     echo "| dataset files | \`t2d --version\` (process start) | exec without the dataset node (6 nodes) | full exec (7 nodes) | dataset node's share | full exec, fsync off (eatmydata) | stat cache, KiB |"
     echo "|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${BREAKDOWN[@]}"
-} >"$RESULTS/noop.md"
+} >"$RESULTS/noop.md.tmp"
+mv "$RESULTS/noop.md.tmp" "$RESULTS/noop.md"
 
 log "results ($RESULTS/noop.md)"
 cat "$RESULTS/noop.md"
