@@ -4,7 +4,7 @@
                                                       (full-size ViT-B/32, random weights), torch CPU
     python bench/embed_ref.py ort DIR N MODEL_DIR     PIL + onnxruntime on MODEL_DIR's vision.onnx
 
-Batches of 32, preprocessed with bench/pil_preprocess.py (the seed's open_and_preprocess).
+Batches of 32 (unreadable images skipped), preprocessed with bench/pil_preprocess.py (the seed's open_and_preprocess).
 Prints one JSON line: images, seconds (end to end), images_per_s, model_seconds (inference
 calls only) and model_images_per_s.
 """
@@ -61,13 +61,14 @@ if __name__ == "__main__":
     encode(next(batches(paths[:BATCH], BATCH)))  # warm-up, as t2d's session is made before timing too
     start = time.perf_counter()
     model_seconds = 0.0
-    dim = 0
+    dim = images = 0
     for x in batches(paths, BATCH):
         t = time.perf_counter()
         dim = encode(x).shape[1]
         model_seconds += time.perf_counter() - t
+        images += len(x)
     seconds = time.perf_counter() - start
-    print(json.dumps({"images": len(paths), "seconds": round(seconds, 3),
-                      "images_per_s": round(len(paths) / seconds, 2), "model_seconds": round(model_seconds, 3),
-                      "model_images_per_s": round(len(paths) / model_seconds, 2), "dim": int(dim),
+    print(json.dumps({"images": images, "seconds": round(seconds, 3),
+                      "images_per_s": round(images / seconds, 2), "model_seconds": round(model_seconds, 3),
+                      "model_images_per_s": round(images / model_seconds, 2), "dim": int(dim),
                       "runtime": runtime}))

@@ -18,8 +18,8 @@ mkdir -p "$WORK" "$RESULTS"
 log() { printf '\n== %s\n' "$*" >&2; }
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
-# locked CMD...: run a timed measurement holding the bench lock
-locked() { flock "$LOCK" "$@"; }
+# locked CMD...: run a timed measurement holding the bench lock, once the CPU is quiet
+locked() { flock "$LOCK" "$BENCH/quiet-run.sh" "$@"; }
 
 # peak FILE CMD...: run CMD (holding the lock) with its stdout passed through; its peak resident
 # memory in MiB is written to FILE
@@ -51,8 +51,12 @@ python_env() {
 build() {
     log "cargo build --release (t2d, examples)"
     (cd "$ROOT" && cargo build --quiet --release --bin t2d --examples)
-    T2D=$TARGET/release/t2d
-    EXAMPLES=$TARGET/release/examples
+    # (the examples load ONNX Runtime from this checkout's .ort/, where `just setup` puts it)
+    # Copied out at once: a target folder shared with other checkouts may be rebuilt under us.
+    mkdir -p "$WORK/bin"
+    cp "$TARGET/release/t2d" "$TARGET"/release/examples/bench_{preprocess,trends,embed} "$WORK/bin/"
+    T2D=$WORK/bin/t2d
+    EXAMPLES=$WORK/bin
 }
 
 # synth N: a synthetic catalogue of N 60×80 JPEGs (t2d dataset synth) in bench/work/synth-N;
@@ -65,7 +69,7 @@ synth() {
         "$T2D" dataset synth --out "$dir" --n "$1" >&2
         echo "$1" >"$dir.ready"
     fi
-    cat "$dir"/images/* >/dev/null # warm the page cache
+    find "$dir/images" -type f -exec cat {} + >/dev/null # warm the page cache
     echo "$dir"
 }
 
@@ -73,7 +77,7 @@ machine() {
     local cpu mem
     cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
-    echo "Machine: $(nproc) cores, $cpu, $mem RAM, no GPU used; $(uname -sr)."
+    echo "Machine: $(nproc) cores, $cpu, $mem RAM, no GPU used; $(uname -sr). Shared with other work: each timed run waited for a quiet CPU (bench/quiet-run.sh) and ran at nice -10; 1-minute load average when this table was written: $(cut -d' ' -f1 /proc/loadavg)."
 }
 
 # json FIELD: one field of the JSON line on stdin

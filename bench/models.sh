@@ -38,13 +38,13 @@ YAML
     rm -rf "$W/cache-$1" "$W/out-$1"
     (cd "$ROOT" && peak "$W/t2d-$1.mib" "$T2D" --cache "$W/cache-$1" exec "$W/embed-$1.yaml" --outputs "$W/out-$1" --json) |
         python3 -c '
-import json, sys
-n = int(sys.argv[1])
+import json, re, sys
 reports = [json.loads(l) for l in sys.stdin if l.startswith("{")]
 embed = [r for r in reports if r.get("node") == "embed"]
 assert embed and embed[-1]["status"] == "ran", reports
+n = int(re.search(r"(\d+) image\(s\) embedded", " ".join(embed[-1]["log"])).group(1))
 s = embed[-1]["duration_ms"] / 1000
-print(json.dumps({"images": n, "seconds": s, "images_per_s": round(n / s, 2)}))' "$1"
+print(json.dumps({"images": n, "seconds": s, "images_per_s": round(n / s, 2)}))'
 }
 
 log "t2d embed, $N images"
@@ -54,6 +54,9 @@ log "t2d embed, $SMALL images (memory check)"
 t2d_small=$(t2d_embed "$SMALL")
 echo "  $t2d_small" >&2
 DIR=$WORK/synth-$N/images
+log "t2d model only (examples/bench_embed.rs), $N images"
+t2d_model=$(peak "$W/t2d-model.mib" "$EXAMPLES/bench_embed" "$MODEL" "$DIR" "$N")
+echo "  $t2d_model" >&2
 log "PIL + onnxruntime, $N images"
 ort=$(peak "$W/ort.mib" "$PY" "$BENCH/embed_ref.py" ort "$DIR" "$N" "$MODEL")
 echo "  $ort" >&2
@@ -75,9 +78,10 @@ trap 'rm -f "$TMP"' EXIT
     echo "|---|---:|---:|---:|---:|"
     echo "| PIL + transformers/torch (seed) | $N | $(e2e "$torch") | $(model "$torch") | $(cat "$W/torch.mib") |"
     echo "| PIL + onnxruntime (same vision.onnx) | $N | $(e2e "$ort") | $(model "$ort") | $(cat "$W/ort.mib") |"
-    echo "| t2d \`embed\` node (decode + preprocess + ONNX) | $N | $(e2e "$t2d") | – | $(cat "$W/t2d-$N.mib") |"
-    echo "| t2d \`embed\` node | $SMALL | $(e2e "$t2d_small") | – | $(cat "$W/t2d-$SMALL.mib") |"
+    echo "| t2d \`ClipModel\` alone (examples/bench_embed.rs; session opened in $(json session_seconds <<<"$t2d_model") s) | $(json images <<<"$t2d_model") | – | $(model "$t2d_model") | $(cat "$W/t2d-model.mib") |"
+    echo "| t2d \`embed\` node (decode + preprocess + ONNX) | $(json images <<<"$t2d") | $(e2e "$t2d") | – | $(cat "$W/t2d-$N.mib") |"
+    echo "| t2d \`embed\` node | $(json images <<<"$t2d_small") | $(e2e "$t2d_small") | – | $(cat "$W/t2d-$SMALL.mib") |"
     echo
-    echo "t2d end-to-end vs onnxruntime model-only: $(calc "f'{100 * $(e2e "$t2d") / $(model "$ort"):.0f} %'") (target ≥ 95 %); vs torch end-to-end: $(calc "f'{$(e2e "$t2d") / $(e2e "$torch"):.2f}×'") (target ≥ 1.2×). t2d peak memory at $SMALL → $N images: $(cat "$W/t2d-$SMALL.mib") → $(cat "$W/t2d-$N.mib") MiB (whole \`t2d exec\` process, sample node included)."
+    echo "t2d end-to-end vs onnxruntime model-only: $(calc "f'{100 * $(e2e "$t2d") / $(model "$ort"):.0f} %'") (target ≥ 95 %); vs torch end-to-end: $(calc "f'{$(e2e "$t2d") / $(e2e "$torch"):.2f}×'") (target ≥ 1.2×). t2d peak memory at $SMALL → $N images: $(cat "$W/t2d-$SMALL.mib") → $(cat "$W/t2d-$N.mib") MiB (whole \`t2d exec\` process, sample node included). The Python runs' peak memory includes the interpreter and, for torch, the PyTorch model in memory."
 } >"$TMP"
 publish models "$TMP"

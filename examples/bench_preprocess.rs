@@ -4,7 +4,7 @@
 //!
 //!     cargo run --release --example bench_preprocess -- DIR [--batch 32] [--threads N]
 //!
-//! Prints one JSON line: images, seconds, images_per_s, threads. Used by bench/catalogue.sh.
+//! Prints one JSON line: images (decoded), bad (unreadable, skipped), seconds, images_per_s, threads. Used by bench/catalogue.sh.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -38,22 +38,22 @@ fn main() {
     let limits = DecodeLimits::default();
     let start = Instant::now();
     let mut checksum = 0.0f64;
+    let mut bad = 0usize;
     for chunk in files.chunks(batch) {
+        // Unreadable images (synth makes a few on purpose) are skipped and counted, as embed does.
         let tensors: Vec<Vec<f32>> = chunk
             .par_iter()
-            .map(|path| {
-                let bytes = std::fs::read(path).unwrap();
-                pre.preprocess(&bytes, &limits).unwrap_or_else(|e| panic!("{}: {e}", path.display())).chw
-            })
+            .filter_map(|path| pre.preprocess(&std::fs::read(path).unwrap(), &limits).ok().map(|input| input.chw))
             .collect();
+        bad += chunk.len() - tensors.len();
         // Touch the output so that nothing is optimised away.
         checksum += tensors.iter().map(|t| f64::from(t[t.len() / 2])).sum::<f64>();
     }
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "{{\"images\": {}, \"seconds\": {seconds:.4}, \"images_per_s\": {:.1}, \"threads\": {}, \"batch\": {batch}, \"checksum\": {checksum:.4}}}",
-        files.len(),
-        files.len() as f64 / seconds,
+        "{{\"images\": {}, \"bad\": {bad}, \"seconds\": {seconds:.4}, \"images_per_s\": {:.1}, \"threads\": {}, \"batch\": {batch}, \"checksum\": {checksum:.4}}}",
+        files.len() - bad,
+        (files.len() - bad) as f64 / seconds,
         rayon::current_num_threads()
     );
 }
