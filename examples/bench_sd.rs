@@ -66,7 +66,8 @@ fn run(args: Args) -> Result<(), String> {
     let mut request = GenerateRequest::new(&args.prompt).size(args.width, args.height).steps(args.steps).guidance(0.0);
     if let Some(path) = &args.latents {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        request = request.latents(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect());
+        request =
+            request.latents(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect());
     }
     let mut warmups = Vec::with_capacity(args.warmup);
     for _ in 0..args.warmup {

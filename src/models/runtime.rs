@@ -91,9 +91,8 @@ fn register_shared_cpu_arena(environment: &Environment) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     // SAFETY: both pointers come from live ort objects; a null arena config asks for ONNX
     // Runtime's default arena settings. The call copies what it needs from `info`.
-    let status = unsafe {
-        (ort::api().CreateAndRegisterAllocator)(environment.ptr().cast_mut(), info.ptr(), std::ptr::null())
-    };
+    let status =
+        unsafe { (ort::api().CreateAndRegisterAllocator)(environment.ptr().cast_mut(), info.ptr(), std::ptr::null()) };
     // SAFETY: `status` was just returned by ONNX Runtime and is consumed here.
     unsafe { ort::Error::result_from_status(status) }.map_err(|e| format!("registering the shared CPU arena: {e}"))
 }
