@@ -1,11 +1,12 @@
 //! SD-Turbo benchmark, the Rust side of bench/sd.sh: loads a model folder, makes `--warmup`
-//! untimed designs, then one timed design, and prints the per-part timings as one JSON object.
+//! untimed designs, then `--runs` timed designs, and prints the per-part timings of each as one
+//! JSON object.
 //!
 //!     cargo run --release --example bench_sd -- --model bench/work/sd-turbo-full-random \
 //!         --latents bench/work/sd/latents.f32 --image-out bench/work/sd/t2d_image.f32
 //!
 //! `--latents`: the initial noise (raw little-endian f32, `[1, 4, h/8, w/8]`), so that both sides
-//! denoise the same latents; `--image-out`: the timed design's float image (`h × w × 3`, raw f32)
+//! denoise the same latents; `--image-out`: the last design's float image (`h × w × 3`, raw f32)
 //! for the comparison with torch's.
 
 use std::path::PathBuf;
@@ -35,12 +36,15 @@ struct Args {
     /// Untimed designs before the timed one (the first run of a session sets up its memory plan).
     #[arg(long, default_value_t = 1)]
     warmup: usize,
+    /// Timed designs (the report takes each part's fastest).
+    #[arg(long, default_value_t = 1)]
+    runs: usize,
     #[arg(long, default_value = "fashion design sheet, vintage blazer, clean studio background")]
     prompt: String,
     /// Initial latents, raw little-endian f32; default: t2d's seeded noise (seed 42).
     #[arg(long)]
     latents: Option<PathBuf>,
-    /// Where to write the timed design's float image (raw little-endian f32, h × w × 3).
+    /// Where to write the last design's float image (raw little-endian f32, h × w × 3).
     #[arg(long)]
     image_out: Option<PathBuf>,
 }
@@ -73,7 +77,14 @@ fn run(args: Args) -> Result<(), String> {
     for _ in 0..args.warmup {
         warmups.push(model.generate(&request).map_err(|e| e.to_string())?.timings);
     }
-    let generated = model.generate(&request).map_err(|e| e.to_string())?;
+    let mut runs = Vec::with_capacity(args.runs);
+    let mut generated = None;
+    for _ in 0..args.runs.max(1) {
+        let design = model.generate(&request).map_err(|e| e.to_string())?;
+        runs.push(timings(&design.timings));
+        generated = Some(design);
+    }
+    let generated = generated.expect("at least one run");
     if let Some(path) = &args.image_out {
         let bytes: Vec<u8> = generated.image.iter().flat_map(|x| x.to_le_bytes()).collect();
         std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -88,7 +99,7 @@ fn run(args: Args) -> Result<(), String> {
         "steps": args.steps,
         "warmup": args.warmup,
         "load_s": secs(load),
-        "timed": timings(&generated.timings),
+        "runs": runs,
         "warmup_runs": warmups.iter().map(timings).collect::<Vec<_>>(),
     });
     println!("{report}");
