@@ -52,6 +52,7 @@ impl Runtime {
             .with_telemetry(false)
             .build()
             .map_err(|e| failed(e.to_string()))?;
+        register_shared_cpu_arena(&environment).map_err(failed)?;
         let version = library_info::version_string(&library).map_err(failed)?;
         let providers = library_info::available_providers().map_err(failed)?;
         tracing::debug!(library = %library.display(), %version, ?providers, "ONNX Runtime loaded");
@@ -76,4 +77,22 @@ impl Runtime {
     pub(crate) fn environment(&self) -> &Environment {
         &self.environment
     }
+}
+
+/// Registers one CPU arena allocator on the environment, which CPU sessions use instead of an arena
+/// each (`session.use_env_allocators`). An arena never gives memory back, so with one per session
+/// the peaks of all sessions add up: SD-Turbo's UNet and VAE decoder activations would both stay
+/// resident. Shared, the process holds the largest of them once (bench/results/sd.md).
+fn register_shared_cpu_arena(environment: &Environment) -> Result<(), String> {
+    use ort::memory::{AllocationDevice, AllocatorType, MemoryInfo, MemoryType};
+    use ort::AsPointer;
+
+    let info = MemoryInfo::new(AllocationDevice::CPU, 0, AllocatorType::Arena, MemoryType::Default)
+        .map_err(|e| e.to_string())?;
+    // SAFETY: both pointers come from live ort objects; a null arena config asks for ONNX
+    // Runtime's default arena settings. The call copies what it needs from `info`.
+    let status =
+        unsafe { (ort::api().CreateAndRegisterAllocator)(environment.ptr().cast_mut(), info.ptr(), std::ptr::null()) };
+    // SAFETY: `status` was just returned by ONNX Runtime and is consumed here.
+    unsafe { ort::Error::result_from_status(status) }.map_err(|e| format!("registering the shared CPU arena: {e}"))
 }

@@ -123,6 +123,15 @@ fn create(runtime: &Runtime, key: &SessionKey) -> Result<Session, ModelError> {
     if key.threads > 0 {
         builder = builder.with_intra_threads(key.threads).map_err(|e| failed(e.into()))?;
     }
+    if key.device == Device::Cpu {
+        // The runtime's one CPU arena (see `Runtime`), and no memory pattern: a pattern reserves
+        // each session's planned peak in a block of its own, and with the arena it grew again on the second SD-Turbo design.
+        builder = builder
+            .with_env_allocators()
+            .map_err(|e| failed(e.into()))?
+            .with_memory_pattern(false)
+            .map_err(|e| failed(e.into()))?;
+    }
     builder.commit_from_file(&key.file).map_err(failed)
 }
 
