@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-for name in ${BENCH_ONLY:-noop catalogue models trends}; do
+for name in ${BENCH_ONLY:-noop catalogue models trends sd}; do
     echo "=== bench/$name.sh" >&2
     bash "bench/$name.sh"
 done

@@ -2,14 +2,15 @@
 # SD-Turbo, full-size architecture with random weights, 512 high × 384 wide, 4 steps, guidance 0:
 # diffusers/torch CPU and t2d (ONNX Runtime) one after the other, each in its own process under
 # /usr/bin/time -v, per part (text encoder, each UNet step, VAE decode) and peak memory.
-# Writes bench/results/sd.md. Everything generated (venv, model, runs) goes to bench/work/.
+# Writes bench/results/sd.md. The model and runs go to bench/work/ (git-ignored); the Python env
+# is bench/lib.sh's (bench/.venv, or BENCH_PYTHON).
 #
-#   T2D_BENCH_VENV=/path/to/venv   an existing env with tests/reference/requirements.txt installed
 #   SD_THREADS=2                   threads on both sides (default: 2)
 #   SD_WARMUP=1                    untimed designs before the timed ones, each side
 #   SD_RUNS=3                      timed designs each side; the report takes each part's fastest
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
 
 work=bench/work
 runs=$work/sd
@@ -18,22 +19,12 @@ threads=${SD_THREADS:-2}
 warmup=${SD_WARMUP:-1}
 nruns=${SD_RUNS:-3}
 mkdir -p "$runs"
-[ -f "$work/.gitignore" ] || echo '*' >"$work/.gitignore"
-# Timed runs never overlap other benchmarks (the lock), and run ahead of background builds (nice,
-# where allowed: both sides alike).
-prio=()
-if nice -n -5 true 2>/dev/null; then prio=(nice -n -5); fi
-lock() { flock /tmp/t2d-bench.lock "${prio[@]}" "$@"; }
+lock() { locked "$@"; }
 
-[ -x /usr/bin/time ] || { echo "sd.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
 
-venv=${T2D_BENCH_VENV:-$work/venv}
-if [ ! -x "$venv/bin/python" ]; then
-    echo "== python env in $venv (tests/reference/requirements.txt)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet -r tests/reference/requirements.txt
-fi
-py=$venv/bin/python
+python_env
+py=$PY
 
 if [ ! -f "$model/manifest.json" ]; then
     echo "== exporting the full-size random-weight SD-Turbo to $model (several minutes, ~5 GB)"
