@@ -39,6 +39,7 @@ demo: setup
     cargo build --release --bin t2d
     [ -d data/demo ] || target/release/t2d dataset synth --out data/demo --n 600
     target/release/t2d exec pipelines/demo.yaml
+    @echo "report: outputs/demo/report.html · deliverables: outputs/demo/ (see README, Outputs)"
 
 # Run a pipeline: `just run pipelines/fashion.yaml --set cluster.k_max=12`.
 run pipeline="pipelines/demo.yaml" *args="": setup
