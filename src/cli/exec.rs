@@ -56,7 +56,7 @@ pub fn status(cli: &Cli, args: &PipelineArgs, registry: &Registry) -> miette::Re
 
 /// Fingerprints the externals of a loaded pipeline (or says exactly what is missing).
 pub fn externals(loaded: &Loaded) -> miette::Result<ExternalDigests> {
-    let stats = StatCache::load(loaded.cache_dir.join("stat.bin"));
+    let stats = StatCache::load(loaded.cache_dir.join("stat"));
     let digests = fingerprint_externals(&loaded.pipeline, &root(), &stats).map_err(|missing| MissingInputs {
         file: loaded.file.clone(),
         missing: missing.into_iter().map(|m: MissingExternal| MissingInput(m.to_string(), m.help.clone())).collect(),

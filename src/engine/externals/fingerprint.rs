@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::stat_cache::{FileStat, StatCache};
+use super::stat_cache::{FileStat, RootStats, StatCache};
 use crate::engine::digest::ContentDigest;
 
 /// Files above this size are hashed with memory mapping on all cores.
@@ -31,8 +31,9 @@ pub struct Fingerprint {
 pub fn fingerprint(path: &Path, stats: &StatCache) -> Result<Fingerprint, FingerprintError> {
     let err = |source| FingerprintError { path: path.to_path_buf(), source };
     let meta = fs::metadata(path).map_err(err)?;
+    let stats = stats.root(path);
     if meta.is_file() {
-        let digest = file_digest(path, &meta, stats)?;
+        let digest = file_digest(path, "", &meta, &stats)?;
         let mut h = blake3::Hasher::new();
         h.update(b"file\0").update(digest.as_bytes());
         return Ok(Fingerprint {
@@ -53,7 +54,7 @@ pub fn fingerprint(path: &Path, stats: &StatCache) -> Result<Fingerprint, Finger
                 true => fs::metadata(&full).map_err(err)?,
                 false => entry.metadata().map_err(err)?,
             };
-            Ok((rel.clone(), file_digest(&full, &meta, stats)?))
+            Ok((rel.clone(), file_digest(&full, rel, &meta, &stats)?))
         })
         .collect::<Result<_, FingerprintError>>()?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -84,9 +85,14 @@ fn list_files(dir: &Path, rel: &Path, out: &mut Vec<(String, fs::DirEntry)>) -> 
     Ok(())
 }
 
-fn file_digest(path: &Path, meta: &fs::Metadata, stats: &StatCache) -> Result<ContentDigest, FingerprintError> {
+fn file_digest(
+    path: &Path,
+    rel: &str,
+    meta: &fs::Metadata,
+    stats: &RootStats,
+) -> Result<ContentDigest, FingerprintError> {
     let stat = FileStat::of(meta);
-    if let Some(digest) = stats.lookup(path, &stat) {
+    if let Some(digest) = stats.lookup(rel, &stat) {
         return Ok(digest);
     }
     let err = |source| FingerprintError { path: path.to_path_buf(), source };
@@ -97,7 +103,7 @@ fn file_digest(path: &Path, meta: &fs::Metadata, stats: &StatCache) -> Result<Co
         hasher.update(&fs::read(path).map_err(err)?);
     }
     let digest = ContentDigest::from_hash(hasher.finalize());
-    stats.record(path, stat, digest);
+    stats.record(rel, stat, digest);
     Ok(digest)
 }
 
@@ -129,6 +135,27 @@ mod tests {
         let stats = StatCache::in_memory();
         let first = fingerprint(&file, &stats).unwrap();
         let meta = fs::metadata(&file).unwrap();
-        assert_eq!(stats.lookup(&file, &FileStat::of(&meta)), Some(first.files[0].1));
+        assert_eq!(stats.root(&file).lookup("", &FileStat::of(&meta)), Some(first.files[0].1));
+    }
+
+    #[test]
+    fn each_root_has_its_own_stat_file_read_only_when_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        for d in [&a, &b] {
+            fs::create_dir(d).unwrap();
+            fs::write(d.join("x.jpg"), d.to_string_lossy().as_bytes()).unwrap();
+        }
+        let cache = dir.path().join("stat");
+        let stats = StatCache::load(cache.clone());
+        let (fa, fb) = (fingerprint(&a, &stats).unwrap(), fingerprint(&b, &stats).unwrap());
+        stats.save().unwrap();
+        assert_eq!(fs::read_dir(&cache).unwrap().count(), 2, "one file per root");
+
+        let stats = StatCache::load(cache.clone());
+        let meta = fs::metadata(a.join("x.jpg")).unwrap();
+        assert_eq!(stats.root(&a).lookup("x.jpg", &FileStat::of(&meta)), Some(fa.files[0].1), "reloaded");
+        assert_eq!(stats.root(&a).lookup("x.jpg", &FileStat { size: 0, ..FileStat::of(&meta) }), None);
+        assert_eq!(fingerprint(&b, &stats).unwrap().digest, fb.digest);
     }
 }

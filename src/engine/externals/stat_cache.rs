@@ -1,13 +1,15 @@
-//! (path, size, mtime, inode) → content digest, so unchanged files are not rehashed.
+//! (size, mtime, inode) of each file → content digest, so unchanged files are not rehashed.
 //!
-//! Local to one machine and never part of a key. Kept as one file, read whole and written
-//! atomically when something changed; two processes writing it at once lose only cache hits.
+//! Local to one machine and never part of a key. One file per fingerprinted root (a dataset or
+//! model folder), keyed by the path below it, loaded only when that root is fingerprinted: a
+//! pipeline that does not read a 440,000-image dataset does not pay for its entries. Written
+//! atomically when something changed; two processes writing one at once lose only cache hits.
 
 use std::collections::HashMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -36,44 +38,81 @@ type Entry = (FileStat, [u8; 32]);
 #[derive(Default, Serialize, Deserialize)]
 struct Entries(HashMap<String, Entry>);
 
+/// The stat caches of every root, kept in one folder (`cache/stat/`).
 pub struct StatCache {
+    dir: Option<PathBuf>,
+    roots: Mutex<HashMap<PathBuf, Arc<RootStats>>>,
+}
+
+impl StatCache {
+    /// Stat caches kept in `dir`, each read on first use (a missing or unreadable one starts empty).
+    pub fn load(dir: PathBuf) -> Self {
+        Self { dir: Some(dir), roots: Mutex::new(HashMap::new()) }
+    }
+
+    /// Stat caches that remember nothing between processes.
+    pub fn in_memory() -> Self {
+        Self { dir: None, roots: Mutex::new(HashMap::new()) }
+    }
+
+    /// The stat cache of the file or folder at `root`.
+    pub fn root(&self, root: &Path) -> Arc<RootStats> {
+        let mut roots = self.roots.lock().unwrap_or_else(|p| p.into_inner());
+        let stats = roots.entry(root.to_path_buf()).or_insert_with(|| {
+            let file = self
+                .dir
+                .as_ref()
+                .map(|dir| dir.join(format!("{}.bin", blake3::hash(root.as_os_str().as_encoded_bytes()).to_hex())));
+            let known = file
+                .as_ref()
+                .and_then(|f| fs::read(f).ok())
+                .and_then(|bytes| postcard::from_bytes(&bytes).ok())
+                .unwrap_or_default();
+            Arc::new(RootStats { file, known, fresh: Mutex::new(HashMap::new()) })
+        });
+        stats.clone()
+    }
+
+    /// Writes back every root's cache that recorded something.
+    pub fn save(self) -> std::io::Result<()> {
+        let roots = self.roots.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let (Some(dir), true) = (&self.dir, roots.values().any(|r| r.has_fresh())) {
+            fs::create_dir_all(dir)?;
+        }
+        roots.into_values().filter_map(|r| Arc::try_unwrap(r).ok()).try_for_each(RootStats::save)
+    }
+}
+
+/// One root's entries, by path relative to the root ("" for a root that is a file).
+pub struct RootStats {
     file: Option<PathBuf>,
     /// Read without locking (many threads look up at once); new digests go to `fresh`.
     known: Entries,
     fresh: Mutex<HashMap<String, Entry>>,
 }
 
-impl StatCache {
-    /// Loads the stat cache kept at `file` (a missing or unreadable file starts empty).
-    pub fn load(file: PathBuf) -> Self {
-        let entries = fs::read(&file).ok().and_then(|bytes| postcard::from_bytes(&bytes).ok()).unwrap_or_default();
-        Self { file: Some(file), known: entries, fresh: Mutex::new(HashMap::new()) }
-    }
-
-    /// A stat cache that remembers nothing between processes.
-    pub fn in_memory() -> Self {
-        Self { file: None, known: Entries::default(), fresh: Mutex::new(HashMap::new()) }
-    }
-
-    pub fn lookup(&self, path: &Path, stat: &FileStat) -> Option<ContentDigest> {
-        let key = path.to_str()?;
+impl RootStats {
+    pub fn lookup(&self, rel: &str, stat: &FileStat) -> Option<ContentDigest> {
         let hit = |(known, digest): &Entry| {
             (known == stat).then(|| ContentDigest::from_hash(blake3::Hash::from_bytes(*digest)))
         };
-        match self.known.0.get(key).and_then(hit) {
+        match self.known.0.get(rel).and_then(hit) {
             Some(digest) => Some(digest),
-            None => self.fresh.lock().ok()?.get(key).and_then(hit),
+            None => self.fresh.lock().ok()?.get(rel).and_then(hit),
         }
     }
 
-    pub fn record(&self, path: &Path, stat: FileStat, digest: ContentDigest) {
-        if let (Ok(mut fresh), Some(p)) = (self.fresh.lock(), path.to_str()) {
-            fresh.insert(p.to_string(), (stat, *digest.as_bytes()));
+    pub fn record(&self, rel: &str, stat: FileStat, digest: ContentDigest) {
+        if let Ok(mut fresh) = self.fresh.lock() {
+            fresh.insert(rel.to_string(), (stat, *digest.as_bytes()));
         }
     }
 
-    /// Writes the cache back if anything was recorded.
-    pub fn save(self) -> std::io::Result<()> {
+    fn has_fresh(&self) -> bool {
+        self.fresh.lock().is_ok_and(|f| !f.is_empty())
+    }
+
+    fn save(self) -> std::io::Result<()> {
         let Some(file) = &self.file else { return Ok(()) };
         let fresh = self.fresh.into_inner().unwrap_or_else(|p| p.into_inner());
         if fresh.is_empty() {
