@@ -243,7 +243,7 @@ for N in $SIZES; do
     [[ ! -s $T2D_TESTKIT_LOG ]] || die "a timed t2d run ran a node"
     unset T2D_TESTKIT_LOG
     LOADS+=("N=$(printf "%'d" "$N"): $load_before → $(load)")
-    stat_kb=$(( $(stat -c %s t2d-cache/stat.bin) / 1024 ))
+    stat_kb=$(du -sk t2d-cache/stat | cut -f1)
 
     ratio=$(python3 -c "print(f'{$dvc_ms / $t2d_ms:.0f}×')")
     TABLE+=("| $(printf "%'d" "$N") | $t2d_ms | $dvc_ms | $ratio | $(fastest "t2d-$N") | $(fastest "dvc-$N") |")

@@ -31,9 +31,8 @@ pub struct Fingerprint {
 pub fn fingerprint(path: &Path, stats: &StatCache) -> Result<Fingerprint, FingerprintError> {
     let err = |source| FingerprintError { path: path.to_path_buf(), source };
     let meta = fs::metadata(path).map_err(err)?;
-    let stats = stats.root(path);
     if meta.is_file() {
-        let digest = file_digest(path, "", &meta, &stats)?;
+        let digest = file_digest(path, "", &meta, &stats.root(path))?;
         let mut h = blake3::Hasher::new();
         h.update(b"file\0").update(digest.as_bytes());
         return Ok(Fingerprint {
@@ -41,23 +40,34 @@ pub fn fingerprint(path: &Path, stats: &StatCache) -> Result<Fingerprint, Finger
             files: vec![(String::new(), digest)],
         });
     }
-    let mut listing = Vec::new();
-    list_files(path, Path::new(""), &mut listing)?;
+    // Listing the folder and reading its stat cache are both serial: do them side by side.
+    let (stats, listing) = rayon::join(
+        || stats.root(path),
+        || {
+            let mut listing = Vec::new();
+            list_files(path, Path::new(""), &mut listing).map(|()| listing)
+        },
+    );
+    let listing = listing?;
     let mut files: Vec<(String, ContentDigest)> = listing
-        .par_iter()
+        .into_par_iter()
         .with_min_len(256)
         .map(|(rel, entry)| {
-            let full = entry.path();
-            let err = |source| FingerprintError { path: full.clone(), source };
+            let err = |source| FingerprintError { path: entry.path(), source };
             // stat relative to the open folder (no full path walk); follow links like fs::metadata.
             let meta = match entry.file_type().map_err(err)?.is_symlink() {
-                true => fs::metadata(&full).map_err(err)?,
+                true => fs::metadata(entry.path()).map_err(err)?,
                 false => entry.metadata().map_err(err)?,
             };
-            Ok((rel.clone(), file_digest(&full, rel, &meta, &stats)?))
+            let stat = FileStat::of(&meta);
+            let digest = match stats.lookup(&rel, &stat) {
+                Some(digest) => digest,
+                None => hash_file(&entry.path(), &rel, stat, &stats)?,
+            };
+            Ok((rel, digest))
         })
         .collect::<Result<_, FingerprintError>>()?;
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut h = blake3::Hasher::new();
     h.update(b"tree\0");
     for (rel, digest) in &files {
@@ -92,9 +102,14 @@ fn file_digest(
     stats: &RootStats,
 ) -> Result<ContentDigest, FingerprintError> {
     let stat = FileStat::of(meta);
-    if let Some(digest) = stats.lookup(rel, &stat) {
-        return Ok(digest);
+    match stats.lookup(rel, &stat) {
+        Some(digest) => Ok(digest),
+        None => hash_file(path, rel, stat, stats),
     }
+}
+
+/// Reads and hashes a file the stat cache did not know, and records its digest.
+fn hash_file(path: &Path, rel: &str, stat: FileStat, stats: &RootStats) -> Result<ContentDigest, FingerprintError> {
     let err = |source| FingerprintError { path: path.to_path_buf(), source };
     let mut hasher = blake3::Hasher::new();
     if stat.size >= PARALLEL_HASH_BYTES {

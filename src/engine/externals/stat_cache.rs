@@ -11,6 +11,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::digest::ContentDigest;
@@ -36,7 +37,7 @@ impl FileStat {
 type Entry = (FileStat, [u8; 32]);
 
 #[derive(Default, Serialize, Deserialize)]
-struct Entries(HashMap<String, Entry>);
+struct Entries(FxHashMap<String, Entry>);
 
 /// The stat caches of every root, kept in one folder (`cache/stat/`).
 pub struct StatCache {
@@ -68,7 +69,7 @@ impl StatCache {
                 .and_then(|f| fs::read(f).ok())
                 .and_then(|bytes| postcard::from_bytes(&bytes).ok())
                 .unwrap_or_default();
-            Arc::new(RootStats { file, known, fresh: Mutex::new(HashMap::new()) })
+            Arc::new(RootStats { file, known, fresh: Mutex::new(FxHashMap::default()) })
         });
         stats.clone()
     }
@@ -88,7 +89,7 @@ pub struct RootStats {
     file: Option<PathBuf>,
     /// Read without locking (many threads look up at once); new digests go to `fresh`.
     known: Entries,
-    fresh: Mutex<HashMap<String, Entry>>,
+    fresh: Mutex<FxHashMap<String, Entry>>,
 }
 
 impl RootStats {
