@@ -3,6 +3,10 @@
 
 mod kinds;
 
+/// The same allocator as `t2d` (see src/main.rs), so timings of this binary stand for it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     t2d::cli::run(kinds::registry())
 }
