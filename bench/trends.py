@@ -3,8 +3,7 @@
     python bench/trends.py data DIR           write random_4000, blobs_4000, blobs_44000 (x512, .f32)
     python bench/trends.py run FILE ROWS RUNS the seed's pick_k_auto on FILE; one JSON line
 
-The data is tests/fixtures/trends/bench_sklearn.py's (same generator, same seed): unit vectors,
-either random or around 9 centres. .f32 is row-major little-endian float32, read by
+The data: unit vectors, either random or around 9 centres, from a seeded generator. .f32 is row-major little-endian float32, read by
 examples/bench_trends.rs.
 """
 

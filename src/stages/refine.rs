@@ -254,9 +254,8 @@ mod tests {
     use crate::engine::{Publish, Value};
     use crate::stages::designs::prompt_rules::{draw_booster, refine_prompt};
     use crate::stages::designs::testing::{
-        clusters_table, prompts_table, small, strings as owned, Bench, CLIP_TINY, PROMPTS, SD_TINY,
+        generated, slots, small, strings as owned, Bench, CLIP_TINY, PROMPTS, SD_TINY,
     };
-    use crate::stages::generate::Generate;
     use crate::stages::score::Score;
     use crate::stages::tables::{f64s, i32s, i64s, strings};
     use std::io::Read;
@@ -269,25 +268,10 @@ mod tests {
     /// prompt → generate → score (with `threshold`), as the pipeline wires them.
     fn upstream(threshold: Value) -> Upstream {
         let bench = Bench::new();
-        let prompts = bench.put_table(&prompts_table(&PROMPTS));
-        let clusters = bench.put_table(&clusters_table(3));
-        let mut p = vec![("model", Value::from(SD_TINY))];
-        p.extend(small());
-        let generated = bench.run(&Generate, &[("prompts", &prompts)], &p, &[]).unwrap();
-        let inputs = [
-            ("generations", &generated["generations"]),
-            ("images", &generated["images"]),
-            ("prompts", &prompts),
-            ("clusters", &clusters),
-        ];
-        let scored = bench.run(&Score, &inputs, &[("model", Value::from(CLIP_TINY)), ("threshold", threshold)], &[]);
-        let refs = BTreeMap::from([
-            ("prompts", prompts),
-            ("clusters", clusters),
-            ("generations", generated["generations"].clone()),
-            ("images", generated["images"].clone()),
-            ("scores", scored.unwrap()["scores"].clone()),
-        ]);
+        let mut refs = generated(&bench, 3);
+        let score_params = [("model", Value::from(CLIP_TINY)), ("threshold", threshold)];
+        let scored = bench.run(&Score, &slots(&refs), &score_params, &[]).unwrap();
+        refs.insert("scores", scored["scores"].clone());
         Upstream { bench, refs }
     }
 

@@ -124,7 +124,9 @@ mod tests {
     use crate::imaging::ClipPreprocess;
     use crate::models::{ClipModel, Device, ModelFolder};
     use crate::stages::designs::scoring::cosine;
-    use crate::stages::designs::testing::{clusters_table, prompts_table, small, Bench, CLIP_TINY, PROMPTS, SD_TINY};
+    use crate::stages::designs::testing::{
+        clusters_table, generated, prompts_table, slots, small, Bench, CLIP_TINY, PROMPTS, SD_TINY,
+    };
     use crate::stages::designs::threshold::percentile_linear;
     use crate::stages::generate::Generate;
     use crate::stages::tables::{f64s, i32s, strings, vectors};
@@ -136,18 +138,8 @@ mod tests {
     #[test]
     fn scores_follow_the_seed_and_a_threshold_change_embeds_nothing() {
         let bench = Bench::new();
-        let prompts = bench.put_table(&prompts_table(&PROMPTS));
-        let clusters_batch = clusters_table(3);
-        let clusters = bench.put_table(&clusters_batch);
-        let mut p = vec![("model", Value::from(SD_TINY))];
-        p.extend(small());
-        let generated = bench.run(&Generate, &[("prompts", &prompts)], &p, &[]).unwrap();
-        let inputs = [
-            ("generations", &generated["generations"]),
-            ("images", &generated["images"]),
-            ("prompts", &prompts),
-            ("clusters", &clusters),
-        ];
+        let up = generated(&bench, 3);
+        let inputs = slots(&up);
         let out = bench.run(&Score, &inputs, &[("model", Value::from(CLIP_TINY))], &[]).unwrap();
         let t = bench.table(&out["scores"]);
         let (score, s_c, s_p) =
@@ -166,8 +158,8 @@ mod tests {
         // The image-centroid cosine, computed here straight from CLIP, for each cluster's own centroid.
         let clip = ClipModel::load(&ModelFolder::open(CLIP_TINY).unwrap(), Device::Cpu, 1).unwrap();
         let pre = ClipPreprocess::new(clip.image_size() as u32, clip.mean(), clip.std()).unwrap();
-        let files = bench.files(&generated["images"]);
-        let (dim, centroids) = vectors(&clusters_batch, "centroid").unwrap();
+        let files = bench.files(&up["images"]);
+        let (dim, centroids) = vectors(&bench.table(&up["clusters"]), "centroid").unwrap();
         for (i, name) in ["c0_v1.png", "c1_v1.png", "c2_v1.png"].iter().enumerate() {
             let chw = pre.preprocess(&files[*name], &Default::default()).unwrap().chw;
             let embedding = &clip.encode_images(&chw, 1).unwrap()[0];

@@ -32,8 +32,6 @@ mod tags;
 mod validate;
 
 #[cfg(test)]
-mod bench_tests;
-#[cfg(test)]
 mod golden_tests;
 #[cfg(test)]
 mod test_data;

@@ -167,3 +167,23 @@ pub const PROMPTS: [&str; 3] = [
 pub fn small() -> Vec<(&'static str, Value)> {
     vec![("width", Value::Int(64)), ("height", Value::Int(96)), ("steps", Value::Int(2))]
 }
+
+/// prompt → generate with the tiny SD-Turbo and `small()` settings, as the pipeline wires them:
+/// score's inputs by slot (`prompts`, `clusters` with `clusters` centroids, `generations`, `images`).
+pub fn generated(bench: &Bench, clusters: usize) -> BTreeMap<&'static str, ArtifactRef> {
+    let prompts = bench.put_table(&prompts_table(&PROMPTS));
+    let mut p = vec![("model", Value::from(SD_TINY))];
+    p.extend(small());
+    let out = bench.run(&crate::stages::generate::Generate, &[("prompts", &prompts)], &p, &[]).expect("generate");
+    BTreeMap::from([
+        ("prompts", prompts),
+        ("clusters", bench.put_table(&clusters_table(clusters))),
+        ("generations", out["generations"].clone()),
+        ("images", out["images"].clone()),
+    ])
+}
+
+/// The map's entries as a stage's input list.
+pub fn slots<'a>(refs: &'a BTreeMap<&'static str, ArtifactRef>) -> Vec<(&'static str, &'a ArtifactRef)> {
+    refs.iter().map(|(name, r)| (*name, r)).collect()
+}
