@@ -15,7 +15,6 @@ use crate::engine::job::Workspace;
 use crate::engine::memo::Memo;
 use crate::engine::plan::{fingerprint_externals, ExternalDigests, MissingExternal};
 use crate::engine::publish::publish;
-use crate::engine::run_record::RunRecord;
 use crate::engine::scheduler::{execute, ExecOptions, ExecSummary, Status};
 use crate::engine::Registry;
 
@@ -128,15 +127,17 @@ fn run(cli: &Cli, args: &PipelineArgs, registry: &Registry, exec: &ExecArgs) -> 
     let published = if exec.dry_run {
         None
     } else {
-        let run = summary.run_id.as_deref().and_then(|id| RunRecord::load(&loaded.store, id).ok().flatten());
-        Some(publish(&out_dir, &loaded.pipeline, &summary.reports, &loaded.store, run.as_ref()).into_diagnostic()?)
+        Some(
+            publish(&out_dir, &loaded.pipeline, &summary.reports, &loaded.store, summary.run.as_ref())
+                .into_diagnostic()?,
+        )
     };
     let count = |s: Status| summary.reports.iter().filter(|r| r.status == s).count();
     let failed = count(Status::Failed) + count(Status::Blocked);
     if cli.json {
         let value = json!({"summary": {
             "pipeline": loaded.pipeline.name,
-            "run": summary.run_id,
+            "run": summary.run.as_ref().map(|r| &r.id),
             "cached": count(Status::Cached),
             "ran": count(Status::Ran),
             "failed": count(Status::Failed),
@@ -168,7 +169,7 @@ fn run(cli: &Cli, args: &PipelineArgs, registry: &Registry, exec: &ExecArgs) -> 
         if let Some(files) = published {
             line.push_str(&format!(" · {files} files in {}", out_dir.display()));
         }
-        if let Some(run) = &summary.run_id {
+        if let Some(run) = summary.run.as_ref().map(|r| &r.id) {
             line.push_str(&format!(" · run {run}"));
         }
         reporter.print(&line);

@@ -72,7 +72,8 @@ pub struct ExecOptions {
 }
 
 pub struct ExecSummary {
-    pub run_id: Option<String>,
+    /// The run's record as saved (none for a dry run).
+    pub run: Option<RunRecord>,
     /// One report per node, in pipeline order.
     pub reports: Vec<NodeReport>,
 }
@@ -261,7 +262,7 @@ pub fn execute(
         };
     }
     save(&record);
-    ExecSummary { run_id: record.map(|r| r.id), reports: reports.into_iter().flatten().collect() }
+    ExecSummary { run: record, reports: reports.into_iter().flatten().collect() }
 }
 
 fn settle(
