@@ -1,6 +1,7 @@
 //! The last key components seen for each node of each pipeline, so `--dry-run` and
 //! `t2d status` can say *why* a node would run — down to which dataset files changed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -77,21 +78,21 @@ pub fn name_changed_files(
         let old: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('\t')).collect();
         let mut names: Vec<String> = Vec::new();
         let mut seen = 0usize;
-        for (rel, d) in &fp.files {
-            let shown = if rel.is_empty() { param.clone() } else { rel.clone() };
-            match old.get(rel.as_str()) {
+        for (rel, d) in fp.files.iter() {
+            let shown = if rel.is_empty() { param.clone() } else { rel.to_string() };
+            match old.get(rel.as_ref()) {
                 Some(hex) if *hex == d.hex() => {}
                 Some(_) => names.push(shown),
                 None => names.push(format!("{shown} (new)")),
             }
-            if old.contains_key(rel.as_str()) {
+            if old.contains_key(rel.as_ref()) {
                 seen += 1;
             }
         }
         if seen < old.len() {
-            let current: std::collections::HashSet<&str> = fp.files.iter().map(|(r, _)| r.as_str()).collect();
+            let current: std::collections::HashSet<Cow<'_, str>> = fp.files.iter().map(|(r, _)| r).collect();
             let mut gone: Vec<String> =
-                old.keys().filter(|r| !current.contains(*r)).map(|r| format!("{r} (removed)")).collect();
+                old.keys().filter(|r| !current.contains(**r)).map(|r| format!("{r} (removed)")).collect();
             gone.sort();
             names.extend(gone);
         }

@@ -1,11 +1,13 @@
 //! Content digests of a file or a whole folder tree.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::listing::Listing;
 use super::stat_cache::{FileStat, RootStats, StatCache};
 use crate::engine::digest::ContentDigest;
 
@@ -23,8 +25,56 @@ pub struct FingerprintError {
 #[derive(Clone, Debug)]
 pub struct Fingerprint {
     pub digest: ContentDigest,
-    /// Relative path → digest of every file (one entry, named "", for a plain file).
-    pub files: Vec<(String, ContentDigest)>,
+    /// Every file's digest, by relative path (one file, named "", for a root that is a file).
+    pub files: FileDigests,
+}
+
+/// Relative path → content digest of each file of a root, in path order, in one buffer.
+#[derive(Clone, Debug, Default)]
+pub struct FileDigests {
+    paths: Vec<u8>,
+    files: Vec<(u32, u32, ContentDigest)>,
+}
+
+impl FileDigests {
+    fn with_capacity(files: usize) -> Self {
+        Self { paths: Vec::with_capacity(files * 16), files: Vec::with_capacity(files) }
+    }
+
+    fn push(&mut self, rel: &[u8], digest: ContentDigest) {
+        let start = self.paths.len() as u32;
+        self.paths.extend_from_slice(rel);
+        self.files.push((start, self.paths.len() as u32, digest));
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn rel(&self, (start, end, _): &(u32, u32, ContentDigest)) -> &[u8] {
+        &self.paths[*start as usize..*end as usize]
+    }
+
+    /// (relative path, digest) of each file, in path order; a path that is not UTF-8 is shown lossily.
+    pub fn iter(&self) -> impl Iterator<Item = (Cow<'_, str>, ContentDigest)> + '_ {
+        self.files.iter().map(|f| (String::from_utf8_lossy(self.rel(f)), f.2))
+    }
+
+    /// The digest of a folder: its files' paths and digests, in path order.
+    fn tree_digest(&self) -> ContentDigest {
+        let mut stream = Vec::with_capacity(5 + self.paths.len() + self.files.len() * 33);
+        stream.extend_from_slice(b"tree\0");
+        for f in &self.files {
+            stream.extend_from_slice(self.rel(f));
+            stream.push(0);
+            stream.extend_from_slice(f.2.as_bytes());
+        }
+        ContentDigest::from_hash(blake3::hash(&stream))
+    }
 }
 
 /// Fingerprints a file or a folder (every file below it, by relative path and content).
@@ -32,84 +82,48 @@ pub fn fingerprint(path: &Path, stats: &StatCache) -> Result<Fingerprint, Finger
     let err = |source| FingerprintError { path: path.to_path_buf(), source };
     let meta = fs::metadata(path).map_err(err)?;
     if meta.is_file() {
-        let digest = file_digest(path, "", &meta, &stats.root(path))?;
+        let digest = file_digest(path, &meta, &stats.root(path))?;
         let mut h = blake3::Hasher::new();
         h.update(b"file\0").update(digest.as_bytes());
-        return Ok(Fingerprint {
-            digest: ContentDigest::from_hash(h.finalize()),
-            files: vec![(String::new(), digest)],
-        });
+        let mut files = FileDigests::with_capacity(1);
+        files.push(b"", digest);
+        return Ok(Fingerprint { digest: ContentDigest::from_hash(h.finalize()), files });
     }
     // Listing the folder and reading its stat cache are both serial: do them side by side.
-    let (stats, listing) = rayon::join(
-        || stats.root(path),
-        || {
-            let mut listing = Vec::new();
-            list_files(path, Path::new(""), &mut listing).map(|()| listing)
-        },
-    );
-    let listing = listing?;
-    let mut files: Vec<(String, ContentDigest)> = listing
-        .into_par_iter()
-        .with_min_len(256)
-        .map(|(rel, entry)| {
-            let err = |source| FingerprintError { path: entry.path(), source };
-            // stat relative to the open folder (no full path walk); follow links like fs::metadata.
-            let meta = match entry.file_type().map_err(err)?.is_symlink() {
-                true => fs::metadata(entry.path()).map_err(err)?,
-                false => entry.metadata().map_err(err)?,
-            };
-            let stat = FileStat::of(&meta);
-            let digest = match stats.lookup(&rel, &stat) {
-                Some(digest) => digest,
-                None => hash_file(&entry.path(), &rel, stat, &stats)?,
-            };
-            Ok((rel, digest))
-        })
+    let (stats, listing) = rayon::join(|| stats.root(path), || Listing::of(path));
+    let listing = listing.map_err(|(path, source)| FingerprintError { path, source })?;
+    let order = listing.sorted();
+    let digests: Vec<ContentDigest> = order
+        .par_iter()
+        .with_min_len(1024)
+        .map_init(
+            || 0,
+            |next, &id| {
+                let (rel, stat) = (listing.rel(id), listing.stat(id));
+                match stats.lookup_near(next, rel, &stat) {
+                    Some(digest) => Ok(digest),
+                    None => hash_file(&listing.full_path(id), rel, stat, &stats),
+                }
+            },
+        )
         .collect::<Result<_, FingerprintError>>()?;
-    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut h = blake3::Hasher::new();
-    h.update(b"tree\0");
-    for (rel, digest) in &files {
-        h.update(rel.as_bytes()).update(b"\0").update(digest.as_bytes());
+    let mut files = FileDigests::with_capacity(order.len());
+    for (&id, digest) in order.iter().zip(digests) {
+        files.push(listing.rel(id), digest);
     }
-    Ok(Fingerprint { digest: ContentDigest::from_hash(h.finalize()), files })
+    Ok(Fingerprint { digest: files.tree_digest(), files })
 }
 
-fn list_files(dir: &Path, rel: &Path, out: &mut Vec<(String, fs::DirEntry)>) -> Result<(), FingerprintError> {
-    let err = |source| FingerprintError { path: dir.to_path_buf(), source };
-    for entry in fs::read_dir(dir).map_err(err)? {
-        let entry = entry.map_err(err)?;
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let kind = entry.file_type().map_err(err)?;
-        let rel_path = rel.join(&name);
-        if kind.is_dir() {
-            list_files(&entry.path(), &rel_path, out)?;
-        } else {
-            out.push((rel_path.to_string_lossy().into_owned(), entry));
-        }
-    }
-    Ok(())
-}
-
-fn file_digest(
-    path: &Path,
-    rel: &str,
-    meta: &fs::Metadata,
-    stats: &RootStats,
-) -> Result<ContentDigest, FingerprintError> {
+fn file_digest(path: &Path, meta: &fs::Metadata, stats: &RootStats) -> Result<ContentDigest, FingerprintError> {
     let stat = FileStat::of(meta);
-    match stats.lookup(rel, &stat) {
+    match stats.lookup(b"", &stat) {
         Some(digest) => Ok(digest),
-        None => hash_file(path, rel, stat, stats),
+        None => hash_file(path, b"", stat, stats),
     }
 }
 
 /// Reads and hashes a file the stat cache did not know, and records its digest.
-fn hash_file(path: &Path, rel: &str, stat: FileStat, stats: &RootStats) -> Result<ContentDigest, FingerprintError> {
+fn hash_file(path: &Path, rel: &[u8], stat: FileStat, stats: &RootStats) -> Result<ContentDigest, FingerprintError> {
     let err = |source| FingerprintError { path: path.to_path_buf(), source };
     let mut hasher = blake3::Hasher::new();
     if stat.size >= PARALLEL_HASH_BYTES {
@@ -150,7 +164,7 @@ mod tests {
         let stats = StatCache::in_memory();
         let first = fingerprint(&file, &stats).unwrap();
         let meta = fs::metadata(&file).unwrap();
-        assert_eq!(stats.root(&file).lookup("", &FileStat::of(&meta)), Some(first.files[0].1));
+        assert_eq!(stats.root(&file).lookup(b"", &FileStat::of(&meta)), Some(first.files.iter().next().unwrap().1));
     }
 
     #[test]
@@ -169,8 +183,9 @@ mod tests {
 
         let stats = StatCache::load(cache.clone());
         let meta = fs::metadata(a.join("x.jpg")).unwrap();
-        assert_eq!(stats.root(&a).lookup("x.jpg", &FileStat::of(&meta)), Some(fa.files[0].1), "reloaded");
-        assert_eq!(stats.root(&a).lookup("x.jpg", &FileStat { size: 0, ..FileStat::of(&meta) }), None);
+        let first = fa.files.iter().next().unwrap().1;
+        assert_eq!(stats.root(&a).lookup(b"x.jpg", &FileStat::of(&meta)), Some(first), "reloaded");
+        assert_eq!(stats.root(&a).lookup(b"x.jpg", &FileStat { size: 0, ..FileStat::of(&meta) }), None);
         assert_eq!(fingerprint(&b, &stats).unwrap().digest, fb.digest);
     }
 }

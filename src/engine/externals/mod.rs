@@ -4,7 +4,9 @@
 //! same on every machine. A stat cache keeps a no-op run from rehashing gigabytes.
 
 mod fingerprint;
+mod listing;
 mod stat_cache;
+mod stat_table;
 
-pub use fingerprint::{fingerprint, Fingerprint, FingerprintError};
+pub use fingerprint::{fingerprint, FileDigests, Fingerprint, FingerprintError};
 pub use stat_cache::StatCache;

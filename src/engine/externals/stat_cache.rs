@@ -2,8 +2,9 @@
 //!
 //! Local to one machine and never part of a key. One file per fingerprinted root (a dataset or
 //! model folder), keyed by the path below it, loaded only when that root is fingerprinted: a
-//! pipeline that does not read a 440,000-image dataset does not pay for its entries. Written
-//! atomically when something changed; two processes writing one at once lose only cache hits.
+//! pipeline that does not read a 440,000-image dataset does not pay for its entries. Stored as a
+//! [`StatTable`]; written atomically when something changed; two processes writing one at once
+//! lose only cache hits.
 
 use std::collections::HashMap;
 use std::fs;
@@ -12,12 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
+use super::stat_table::{Digest, StatTable};
 use crate::engine::digest::ContentDigest;
 use crate::engine::store::write_atomic;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileStat {
     pub size: u64,
     pub mtime_ns: i128,
@@ -33,11 +34,6 @@ impl FileStat {
         }
     }
 }
-
-type Entry = (FileStat, [u8; 32]);
-
-#[derive(Default, Serialize, Deserialize)]
-struct Entries(FxHashMap<String, Entry>);
 
 /// The stat caches of every root, kept in one folder (`cache/stat/`).
 pub struct StatCache {
@@ -64,11 +60,7 @@ impl StatCache {
                 .dir
                 .as_ref()
                 .map(|dir| dir.join(format!("{}.bin", blake3::hash(root.as_os_str().as_encoded_bytes()).to_hex())));
-            let known = file
-                .as_ref()
-                .and_then(|f| fs::read(f).ok())
-                .and_then(|bytes| postcard::from_bytes(&bytes).ok())
-                .unwrap_or_default();
+            let known = file.as_ref().and_then(|f| fs::read(f).ok()).and_then(StatTable::decode).unwrap_or_default();
             Arc::new(RootStats { file, known, fresh: Mutex::new(FxHashMap::default()) })
         });
         stats.clone()
@@ -88,24 +80,39 @@ impl StatCache {
 pub struct RootStats {
     file: Option<PathBuf>,
     /// Read without locking (many threads look up at once); new digests go to `fresh`.
-    known: Entries,
-    fresh: Mutex<FxHashMap<String, Entry>>,
+    known: StatTable,
+    fresh: Mutex<FxHashMap<Vec<u8>, (FileStat, Digest)>>,
 }
 
 impl RootStats {
-    pub fn lookup(&self, rel: &str, stat: &FileStat) -> Option<ContentDigest> {
-        let hit = |(known, digest): &Entry| {
-            (known == stat).then(|| ContentDigest::from_hash(blake3::Hash::from_bytes(*digest)))
-        };
-        match self.known.0.get(rel).and_then(hit) {
-            Some(digest) => Some(digest),
-            None => self.fresh.lock().ok()?.get(rel).and_then(hit),
-        }
+    pub fn lookup(&self, rel: &[u8], stat: &FileStat) -> Option<ContentDigest> {
+        self.lookup_near(&mut 0, rel, stat)
     }
 
-    pub fn record(&self, rel: &str, stat: FileStat, digest: ContentDigest) {
+    /// [`lookup`](Self::lookup) for paths asked in increasing order: `next` remembers where the
+    /// last one was, so a sorted listing costs one comparison per file instead of a search.
+    pub fn lookup_near(&self, next: &mut usize, rel: &[u8], stat: &FileStat) -> Option<ContentDigest> {
+        let at = match *next < self.known.len() && self.known.path(*next) == rel {
+            true => Ok(*next),
+            false => self.known.find(rel),
+        };
+        let found = match at {
+            Ok(i) => {
+                *next = i + 1;
+                Some(self.known.entry(i))
+            }
+            Err(i) => {
+                *next = i;
+                self.fresh.lock().ok()?.get(rel).copied()
+            }
+        };
+        let (known, digest) = found?;
+        (known == *stat).then(|| ContentDigest::from_hash(blake3::Hash::from_bytes(digest)))
+    }
+
+    pub fn record(&self, rel: &[u8], stat: FileStat, digest: ContentDigest) {
         if let Ok(mut fresh) = self.fresh.lock() {
-            fresh.insert(rel.to_string(), (stat, *digest.as_bytes()));
+            fresh.insert(rel.to_vec(), (stat, *digest.as_bytes()));
         }
     }
 
@@ -119,9 +126,16 @@ impl RootStats {
         if fresh.is_empty() {
             return Ok(());
         }
-        let mut entries = self.known;
-        entries.0.extend(fresh);
-        let bytes = postcard::to_allocvec(&entries).map_err(std::io::Error::other)?;
-        write_atomic(file, &bytes)
+        let known = &self.known;
+        let mut records: Vec<(&[u8], FileStat, Digest)> = (0..known.len())
+            .filter(|&i| !fresh.contains_key(known.path(i)))
+            .map(|i| {
+                let (stat, digest) = known.entry(i);
+                (known.path(i), stat, digest)
+            })
+            .chain(fresh.iter().map(|(rel, (stat, digest))| (rel.as_slice(), *stat, *digest)))
+            .collect();
+        records.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        write_atomic(file, &StatTable::encode(records.into_iter()))
     }
 }
