@@ -1,6 +1,6 @@
 """Export t2d's models to ONNX, or build tiny random-weight stand-ins and golden fixtures.
 
-    python models/export.py clip --out models/clip-vit-b32         # real openai/clip-vit-base-patch32
+    python models/export.py clip --out models/clip-vit-b32 --int8  # real openai/clip-vit-base-patch32 (+ int8 image tower)
     python models/export.py sd-turbo --out models/sd-turbo --fp16  # real stabilityai/sd-turbo (+ fp16 copies)
     python models/export.py all --tiny --golden                    # tiny models + tests/fixtures goldens
     python models/export.py all --full-random                      # full-size random weights (benchmarks)
@@ -367,13 +367,25 @@ def convert_fp16(path, path16):
     save_onnx(half.model, path16)
 
 
+def quantize_int8(path, path8):
+    """int8 copy of an exported model: onnxruntime's dynamic quantisation of the MatMul weights
+    (signed, per tensor; per channel runs at half the speed on CPU), activations quantised on the
+    fly; inputs and outputs stay float32."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_dynamic(str(path), str(path8), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
+
+
 def run_onnx(path, inputs):
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     return session.run(None, {i.name: x for i, x in zip(session.get_inputs(), inputs)})
 
 
-def verify_onnx(spec, path):
-    """Max |onnxruntime - torch| on fresh random inputs at `check_dims`, after checking the signature."""
+def verify_onnx(spec, path, cosine=False):
+    """Max |onnxruntime - torch| on fresh random inputs at `check_dims`, after checking the signature
+    (with `cosine`: also the lowest cosine similarity between the two sides' output rows)."""
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     actual = [(i.name, i.type) for i in session.get_inputs()] + [(o.name, o.type) for o in session.get_outputs()]
     declared = [(t.name, f"tensor({'float' if t.dtype == 'float32' else t.dtype})") for t in spec.inputs + spec.outputs]
@@ -383,13 +395,19 @@ def verify_onnx(spec, path):
         expected = spec.module(*args).numpy()
     got = session.run(None, {t.name: a.numpy() for t, a in zip(spec.inputs, args)})[0]
     assert got.shape == expected.shape, f"{path.name}: shape {got.shape} != {expected.shape}"
-    return float(np.abs(got - expected).max())
+    max_abs = float(np.abs(got - expected).max())
+    if not cosine:
+        return max_abs
+    a, b = got.reshape(len(got), -1), expected.reshape(len(expected), -1)
+    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return max_abs, float(cos.min())
 
 
-def export_all(specs, out, fp16, other_files):
-    """Export every spec to `<role>.onnx` (and `<role>.fp16.onnx`); return the manifest entries
-    "files" (plus `other_files`), "fp16_files" (if `fp16`), "external_data" (if any) and "io"."""
-    files, fp16_files = {}, {}
+def export_all(specs, out, fp16, other_files, int8_roles=()):
+    """Export every spec to `<role>.onnx` (and `<role>.fp16.onnx`, and `<role>.int8.onnx` for the
+    roles in `int8_roles`); return the manifest entries "files" (plus `other_files`), "fp16_files"
+    (if `fp16`), "int8_files" (if any), "external_data" (if any) and "io"."""
+    files, fp16_files, int8_files = {}, {}, {}
     for spec in specs:
         path = out / f"{spec.role}.onnx"
         export_onnx(spec, path)
@@ -400,11 +418,18 @@ def export_all(specs, out, fp16, other_files):
             convert_fp16(path, path16)
             fp16_files[spec.role] = path16.name
             print(f"  {path16.name}: max |onnxruntime fp16 - torch fp32| = {verify_onnx(spec, path16):.3g}")
-    onnx_files = [*files.values(), *fp16_files.values()]
+        if spec.role in int8_roles:
+            path8 = out / f"{spec.role}.int8.onnx"
+            quantize_int8(path, path8)
+            int8_files[spec.role] = path8.name
+            max_abs, cos = verify_onnx(spec, path8, cosine=True)
+            print(f"  {path8.name}: max |onnxruntime int8 - torch fp32| = {max_abs:.3g}, lowest cosine {cos:.5f}")
+    onnx_files = [*files.values(), *fp16_files.values(), *int8_files.values()]
     external = {f: f + ".data" for f in onnx_files if (out / (f + ".data")).exists()}
     return {
         "files": {**files, **other_files},
         **({"fp16_files": fp16_files} if fp16 else {}),
+        **({"int8_files": int8_files} if int8_files else {}),
         **({"external_data": external} if external else {}),
         "io": {spec.role: spec.io_manifest() for spec in specs},
     }
@@ -431,11 +456,14 @@ def write_manifest(out, manifest):
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def export_clip(parts, out, fp16):
+def export_clip(parts, out, fp16, int8):
+    """`int8`: also the int8 copy of the image tower (the part whose throughput matters: every
+    catalogue photo goes through it; the text tower sees a few hundred tags)."""
     print(f"CLIP ({parts.source}) -> {out}")
     out.mkdir(parents=True, exist_ok=True)
     save_tokenizer(parts.tokenizer, out)
-    entries = export_all(clip_specs(parts.model), out, fp16, {"tokenizer": "tokenizer.json"})
+    entries = export_all(clip_specs(parts.model), out, fp16, {"tokenizer": "tokenizer.json"},
+                         int8_roles=("vision",) if int8 else ())
     config = parts.model.config
     write_manifest(out, {
         "format_version": 1,
@@ -618,10 +646,16 @@ def write_clip_golden(parts, clip_dir):
     with torch.no_grad():
         image_embeds = l2_normalise(parts.model.get_image_features(pixel_values=torch.from_numpy(pixels)).pooler_output)
         text_embeds = l2_normalise(parts.model.get_text_features(input_ids=torch.tensor(ids)).pooler_output)
+    # one image per call, as t2d runs the int8 copy: dynamic quantisation scales each call's
+    # activations as a whole, so in a batch an image's embedding would depend on its batch-mates
+    int8_embeds = l2_normalise(torch.from_numpy(np.concatenate(
+        [run_onnx(clip_dir / "vision.int8.onnx", [pixels[i:i + 1]])[0] for i in range(len(pixels))])))
     golden = {
         "model_dir": "models/clip-tiny",
         "embedding_dim": image_embeds.shape[1],
         "images": [{"file": f"images/{n}", "embedding": e.tolist()} for n, e in zip(names, image_embeds)],
+        # onnxruntime (Python) on vision.int8.onnx: what the Rust side must reproduce with precision int8
+        "images_int8": [{"file": f"images/{n}", "embedding": e.tolist()} for n, e in zip(names, int8_embeds)],
         "texts": [{"text": t, "input_ids": i, "embedding": e.tolist()} for t, i, e in zip(texts, ids, text_embeds)],
     }
     (out / "embeddings.json").write_text(json.dumps(golden, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -629,16 +663,16 @@ def write_clip_golden(parts, clip_dir):
     onnx_texts = l2_normalise(torch.from_numpy(run_onnx(clip_dir / "text.onnx", [np.array(ids)])[0]))
     print(f"  {len(names)} images, {len(texts)} texts -> {(out / 'embeddings.json').relative_to(REPO)}; "
           f"onnxruntime replay: images {float((onnx_images - image_embeds).abs().max()):.3g}, "
-          f"texts {float((onnx_texts - text_embeds).abs().max()):.3g}")
+          f"texts {float((onnx_texts - text_embeds).abs().max()):.3g}; int8 images: lowest cosine to fp32 "
+          f"{float((int8_embeds * image_embeds).sum(1).min()):.5f}")
 
 
 def write_sd_golden(parts, sd_dir):
     from diffusers import EulerDiscreteScheduler, StableDiffusionPipeline
     from transformers import CLIPTokenizer
 
-    out = FIXTURES / "sd"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    out = FIXTURES / "sd"  # the cases and index.json only: make_scheduler_goldens.py's files stay
+    out.mkdir(parents=True, exist_ok=True)
     pipe = StableDiffusionPipeline(
         vae=parts.vae, text_encoder=parts.text_encoder, tokenizer=CLIPTokenizer.from_pretrained(sd_dir),
         unet=parts.unet, scheduler=EulerDiscreteScheduler.from_pretrained(sd_dir),
@@ -656,6 +690,7 @@ def write_sd_golden(parts, sd_dir):
     cases = []
     for steps, guidance in [(1, 0.0), (4, 0.0), (1, 2.0)]:
         case = f"steps{steps}_guidance{guidance:g}"
+        shutil.rmtree(out / case, ignore_errors=True)
         (out / case).mkdir()
         calls, after_step, decoded = [], [], []
 
@@ -741,6 +776,8 @@ def main():
     mode.add_argument("--full-random", action="store_true", help="full-size random-weight models (benchmarks)")
     parser.add_argument("--golden", action="store_true", help="with `all --tiny`: also write tests/fixtures")
     parser.add_argument("--fp16", action="store_true", help="also write <role>.fp16.onnx (fp16 weights, fp32 I/O)")
+    parser.add_argument("--int8", action="store_true",
+                        help="CLIP: also write vision.int8.onnx (int8 weights, fp32 I/O; always on with --tiny)")
     parser.add_argument("--out", type=Path, help="output folder (single model only)")
     args = parser.parse_args()
     if args.golden and not (args.tiny and args.model == "all"):
@@ -754,7 +791,7 @@ def main():
     parts = {}
     if "clip" in models:
         parts["clip"] = load_clip(kind)
-        export_clip(parts["clip"], folders["clip"], args.fp16)
+        export_clip(parts["clip"], folders["clip"], args.fp16, args.int8 or args.tiny)
     if "sd-turbo" in models:
         parts["sd-turbo"] = load_sd_turbo(kind)
         export_sd_turbo(parts["sd-turbo"], folders["sd-turbo"], args.fp16)

@@ -7,7 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
-use t2d::models::{doctor, ClipModel, ClipTokenizer, Device, ModelFolder, Runtime, RuntimeReport, SharedSession};
+use t2d::models::{
+    doctor, ClipModel, ClipTokenizer, Device, ModelFolder, Precision, Runtime, RuntimeReport, SharedSession,
+};
 
 const TOLERANCE: f32 = 1e-4;
 
@@ -135,7 +137,7 @@ fn a_model_that_does_not_match_its_manifest_is_named_with_both_sides() {
     let dir = tmp.path().join("clip-edited");
     std::fs::create_dir(&dir).unwrap();
     let source = root().join("models/clip-tiny");
-    for file in ["vision.onnx", "text.onnx", "tokenizer.json"] {
+    for file in ["vision.onnx", "vision.int8.onnx", "text.onnx", "tokenizer.json"] {
         std::fs::copy(source.join(file), dir.join(file)).unwrap();
     }
     let manifest = std::fs::read_to_string(source.join("manifest.json")).unwrap();
@@ -146,6 +148,25 @@ fn a_model_that_does_not_match_its_manifest_is_named_with_both_sides() {
     assert!(err.contains("expected: inputs [pixels: float32[batch, 3, 224, 224]]"), "{err}");
     assert!(err.contains("found:    inputs [pixel_values: float32[batch, 3, 224, 224]]"), "{err}");
     assert!(err.contains("python models/export.py clip --out"), "{err}");
+}
+
+#[test]
+fn an_int8_request_without_an_int8_copy_names_the_export_flag() {
+    runtime();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("clip-fp32-only");
+    std::fs::create_dir(&dir).unwrap();
+    let source = root().join("models/clip-tiny");
+    for file in ["vision.onnx", "text.onnx", "tokenizer.json"] {
+        std::fs::copy(source.join(file), dir.join(file)).unwrap();
+    }
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(source.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest.as_object_mut().unwrap().remove("int8_files").is_some(), "clip-tiny has an int8 copy");
+    std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    let clip = ClipModel::load(&ModelFolder::open(&dir).unwrap(), Device::Cpu, 1).unwrap();
+    let err = clip.with_vision_precision(Precision::Int8).err().unwrap().to_string();
+    assert!(err.contains("int8 was asked for but manifest.json lists no int8 copy of `vision` (int8_files)"), "{err}");
+    assert!(err.contains("re-export with `--int8`") && err.contains("python models/export.py clip --out"), "{err}");
 }
 
 #[test]

@@ -8,9 +8,11 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
 use super::device::Device;
 use super::error::ModelError;
 use super::manifest::{ClipParams, ModelFolder};
+use super::precision::Precision;
 use super::runtime::Runtime;
 use super::session::{SessionKey, SharedSession, TensorInput};
 use super::tokenizer::ClipTokenizer;
+use super::weights::open_weights;
 
 /// Images per ONNX call unless [`ClipModel::with_batch_size`] says otherwise.
 pub const DEFAULT_BATCH_SIZE: usize = 32;
@@ -21,6 +23,8 @@ pub struct ClipModel {
     device: Device,
     threads: usize,
     batch_size: usize,
+    /// The copy of the image tower's weights (the text tower always runs in fp32).
+    vision_precision: Precision,
     // Loaded on first use: embedding images never needs the text model, and the other way round.
     vision: OnceLock<Arc<SharedSession>>,
     text: OnceLock<Arc<SharedSession>>,
@@ -44,6 +48,7 @@ impl ClipModel {
             device,
             threads,
             batch_size: DEFAULT_BATCH_SIZE,
+            vision_precision: Precision::Fp32,
             vision: OnceLock::new(),
             text: OnceLock::new(),
             tokenizer: OnceLock::new(),
@@ -53,6 +58,14 @@ impl ClipModel {
     pub fn with_batch_size(mut self, batch_size: usize) -> Self {
         self.batch_size = batch_size.max(1);
         self
+    }
+
+    /// Runs the image tower from its `precision` copy (`int8`: `export.py --int8`, one image per
+    /// call). Fails now, naming the export flag, if the folder has no such copy.
+    pub fn with_vision_precision(mut self, precision: Precision) -> Result<Self, ModelError> {
+        super::weights::weights_file(&self.folder, "vision", precision)?;
+        self.vision_precision = precision;
+        Ok(self)
     }
 
     /// L2-normalised embeddings of `n` images given as one contiguous `n × 3 × S × S` buffer
@@ -67,10 +80,16 @@ impl ClipModel {
                 n * per_image
             )));
         }
-        let session = self.session(&self.vision, "vision")?;
+        let session = self.session(&self.vision, "vision", self.vision_precision)?;
         let input = &self.folder.signature("vision")?.inputs[0].name;
+        // Dynamic int8 quantisation scales each call's activations as a whole: in a batch, an
+        // image's embedding would depend on the other images in it (and so on the memo's history).
+        let batch_size = match self.vision_precision {
+            Precision::Int8 => 1,
+            _ => self.batch_size,
+        };
         let mut embeddings = Vec::with_capacity(n);
-        for batch in pixels.chunks(self.batch_size * per_image) {
+        for batch in pixels.chunks(batch_size * per_image) {
             let count = batch.len() / per_image;
             let shape = vec![count as i64, 3, size as i64, size as i64];
             let outputs = session.run(&[(input.as_str(), TensorInput::F32(shape, batch))])?;
@@ -81,7 +100,7 @@ impl ClipModel {
 
     /// L2-normalised embeddings of `texts`; a text already encoded in this process is not run again.
     pub fn encode_texts(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, ModelError> {
-        let session = self.session(&self.text, "text")?;
+        let session = self.session(&self.text, "text", Precision::Fp32)?;
         let memo_key = |text: &str| (session.key().clone(), text.to_string());
         let mut missing: Vec<&str> = {
             let memo = TEXT_MEMO.lock().unwrap_or_else(PoisonError::into_inner);
@@ -132,12 +151,12 @@ impl ClipModel {
         &self,
         cell: &'a OnceLock<Arc<SharedSession>>,
         role: &str,
+        precision: Precision,
     ) -> Result<&'a Arc<SharedSession>, ModelError> {
         if let Some(session) = cell.get() {
             return Ok(session);
         }
-        let (file, signature) = (self.folder.file(role)?, self.folder.signature(role)?);
-        let session = SharedSession::open(&file, self.device, self.threads, signature, &self.folder.fix())?;
+        let session = open_weights(&self.folder, role, precision, self.device, self.threads)?;
         Ok(cell.get_or_init(|| session))
     }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::device::Device;
+use super::precision::Precision;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -27,6 +28,20 @@ pub enum ModelError {
 
     #[error("{}: {message}; {fix}", path.display())]
     Manifest { path: PathBuf, message: String, fix: String },
+
+    #[error(
+        "{}: {precision} was asked for but manifest.json lists no {precision} copy of `{role}` ({field}); \
+         re-export with `{flag}` (or use fp32). {fix}",
+        dir.display()
+    )]
+    CopyMissing {
+        dir: PathBuf,
+        role: String,
+        precision: Precision,
+        field: &'static str,
+        flag: &'static str,
+        fix: String,
+    },
 
     #[error("{}: manifest.json lists `{file}` but it is missing; {fix}", dir.display())]
     FileMissing { dir: PathBuf, file: String, fix: String },

@@ -28,8 +28,11 @@ pub struct Manifest {
     /// Role (`vision`, `text`, `unet`, `tokenizer`, ...) to file name.
     pub files: BTreeMap<String, String>,
     /// Role to the fp16-weight copy (float32 I/O), when exported with `--fp16`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fp16_files: BTreeMap<String, String>,
+    /// Role to the int8 copy (weights quantised, float32 I/O), when exported with `--int8`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub int8_files: BTreeMap<String, String>,
     /// ONNX file to its external-weights file, for models over 2 GiB.
     #[serde(default)]
     pub external_data: BTreeMap<String, String>,
@@ -137,7 +140,8 @@ impl ModelFolder {
         if let Some(role) = m.io.keys().find(|role| !m.files.contains_key(*role)) {
             return Err(self.manifest_error(format!("io lists `{role}` but files does not")));
         }
-        let listed = m.files.values().chain(m.fp16_files.values()).chain(m.external_data.values());
+        let listed =
+            m.files.values().chain(m.fp16_files.values()).chain(m.int8_files.values()).chain(m.external_data.values());
         match listed.into_iter().find(|file| !self.dir.join(file).is_file()) {
             Some(file) => Err(ModelError::FileMissing { dir: self.dir.clone(), file: file.clone(), fix: self.fix() }),
             None => Ok(()),

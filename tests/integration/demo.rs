@@ -111,6 +111,15 @@ fn the_demo_runs_caches_and_reruns_only_what_changed() {
         reused >= 150 && embedded <= 90,
         "most of the earlier photos are reused: {embedded} embedded, {reused} reused"
     );
+
+    // The int8 image tower is another computation: nothing comes from the fp32 memo, and going
+    // back to fp32 finds the earlier result cached.
+    let (lines, s) = exec(&p, &["--set", "sample.n=240", "--set", "embed.precision=int8"]);
+    assert_eq!((s["sample"].as_str(), s["embed"].as_str()), ("cached", "ran"));
+    let (embedded, reused) = counts(&log_of(&lines, "embed"));
+    assert_eq!(reused, 0, "{embedded} embedded, {reused} reused");
+    let (_, s) = exec(&p, &["--set", "sample.n=240"]);
+    assert_eq!((s["embed"].as_str(), s["cluster"].as_str()), ("cached", "cached"));
 }
 
 #[test]

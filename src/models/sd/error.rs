@@ -1,5 +1,5 @@
 //! What can go wrong loading SD-Turbo or generating with it, beyond the shared [`ModelError`]s:
-//! a scheduler config t2d cannot follow, a missing fp16 copy, or a request the model cannot serve.
+//! a scheduler config t2d cannot follow, or a request the model cannot serve.
 
 use std::path::PathBuf;
 
@@ -16,13 +16,6 @@ pub enum SdError {
 
     #[error("{}: {source}; {fix}", path.display())]
     SchedulerConfig { path: PathBuf, source: SchedulerError, fix: String },
-
-    #[error(
-        "{}: fp16 was asked for but manifest.json lists no fp16 copy of `{role}` (fp16_files); re-export with \
-         `--fp16`, or use fp32. {fix}",
-        dir.display()
-    )]
-    Fp16Missing { dir: PathBuf, role: String, fix: String },
 
     #[error("image size {width}×{height}: width and height must be positive multiples of {multiple} for this model")]
     Size { width: usize, height: usize, multiple: usize },

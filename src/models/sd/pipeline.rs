@@ -11,17 +11,17 @@ use super::generated::{Generated, Timings};
 use super::latent_shape::LatentShape;
 use super::noise::seeded_noise;
 use super::postprocess::{to_rgb8, to_unit_hwc};
-use super::precision::Precision;
 use super::request::{GenerateRequest, InitialNoise};
 use super::text_encoder::TextEncoder;
 use super::unet::Unet;
 use super::vae::{LatentDecoder, VaeDecoder};
-use super::weights::open_part;
 use crate::models::device::Device;
 use crate::models::error::ModelError;
 use crate::models::manifest::{ModelFolder, SdParams};
+use crate::models::precision::Precision;
 use crate::models::runtime::Runtime;
 use crate::models::tokenizer::ClipTokenizer;
+use crate::models::weights::open_weights;
 
 pub struct SdTurbo {
     folder: ModelFolder,
@@ -62,7 +62,7 @@ impl SdTurbo {
         let params: SdParams = folder.params()?;
         let scheduler = read_scheduler(folder, &params)?;
         let device = Runtime::get()?.resolve(device)?;
-        let open = |role: &str| open_part(folder, role, precision, device, threads);
+        let open = |role: &str| open_weights(folder, role, precision, device, threads);
         let tokenizer = ClipTokenizer::load(folder)?;
         let context = [tokenizer.max_length(), params.text_hidden_size];
         let [text_input] = input_names(folder, "text_encoder")?;
