@@ -197,3 +197,20 @@ fn doctor_reports_the_runtime_and_the_tiny_models() {
         assert!(model.ok(), "{name}: {:?}", model.problems);
     }
 }
+
+#[test]
+fn doctor_checks_every_precision_copy_against_the_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("clip-bad-int8");
+    std::fs::create_dir(&dir).unwrap();
+    let source = root().join("models/clip-tiny");
+    for file in ["manifest.json", "vision.onnx", "text.onnx", "tokenizer.json"] {
+        std::fs::copy(source.join(file), dir.join(file)).unwrap();
+    }
+    // An "int8 vision tower" that is really the text tower: wrong inputs and outputs.
+    std::fs::copy(source.join("text.onnx"), dir.join("vision.int8.onnx")).unwrap();
+    let report = doctor(root(), tmp.path());
+    let problems = &report.models[0].problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("vision (int8): ") && problems[0].contains("vision.int8.onnx"), "{problems:?}");
+}

@@ -1,5 +1,5 @@
 //! The models side of `t2d doctor`: which ONNX Runtime is loaded and what it can run on, and
-//! whether each model folder opens and its ONNX files match their manifest.
+//! whether each model folder opens and its ONNX files (every precision copy) match their manifest.
 
 use std::path::{Path, PathBuf};
 
@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use super::device::Device;
 use super::manifest::ModelFolder;
+use super::precision::Precision;
 use super::runtime::Runtime;
 use super::session;
+use super::weights::weights_file;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DoctorReport {
@@ -94,9 +96,17 @@ fn check_folder(dir: &Path, runtime_loaded: bool) -> ModelReport {
         return report;
     }
     for (role, signature) in &manifest.io {
-        let checked = folder.file(role).and_then(|file| session::check_file(&file, signature, &folder.fix()));
-        if let Err(e) = checked {
-            report.problems.push(format!("{role}: {e}"));
+        let copies = [
+            (Precision::Fp32, true),
+            (Precision::Fp16, manifest.fp16_files.contains_key(role)),
+            (Precision::Int8, manifest.int8_files.contains_key(role)),
+        ];
+        for (precision, _) in copies.into_iter().filter(|(_, listed)| *listed) {
+            let checked = weights_file(&folder, role, precision)
+                .and_then(|file| session::check_file(&file, signature, &folder.fix()));
+            if let Err(e) = checked {
+                report.problems.push(format!("{role} ({precision}): {e}"));
+            }
         }
     }
     report
