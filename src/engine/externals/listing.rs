@@ -69,6 +69,7 @@ impl Listing {
         });
         let mut batches: Vec<(usize, Result<Batch, Failure>)> = done.into_inner().unwrap_or_else(|p| p.into_inner());
         walked?;
+        debug_assert_eq!(open.load(Ordering::Relaxed), 0, "every batch let go of its folder");
         batches.sort_unstable_by_key(|(sequence, _)| *sequence);
         let batches = batches.into_iter().map(|(_, b)| b).collect::<Result<_, _>>()?;
         Ok(Listing { root: root.to_path_buf(), batches })
@@ -153,7 +154,9 @@ impl<'s> Walker<'_, 's> {
             }
         }
         drop(dir);
-        if !batch.files.is_empty() {
+        if batch.files.is_empty() {
+            self.release(batch);
+        } else {
             self.stat_elsewhere(batch);
         }
         for sub in subfolders {
@@ -175,6 +178,13 @@ impl<'s> Walker<'_, 's> {
             self.open.fetch_sub(1, Ordering::Relaxed);
         }
         Batch { folder: keep.then(|| fd.clone()), paths: Vec::new(), files: Vec::new(), stats: Vec::new() }
+    }
+
+    /// Closes a batch's hold on its folder.
+    fn release(&self, mut batch: Batch) {
+        if batch.folder.take().is_some() {
+            self.open.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 
     fn stat_elsewhere(&mut self, mut batch: Batch) {
@@ -271,6 +281,24 @@ mod tests {
         for id in listing.sorted() {
             let i: usize = std::str::from_utf8(listing.rel(id)).unwrap().trim_end_matches(".jpg").parse().unwrap();
             assert_eq!(listing.stat(id).size, (i % 13) as u64);
+        }
+    }
+
+    #[test]
+    fn a_tree_of_more_folders_than_are_kept_open_is_listed_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let folders = OPEN_FOLDERS + 44;
+        for i in 0..folders {
+            let sub = dir.path().join(format!("f{i}"));
+            fs::create_dir(&sub).unwrap();
+            fs::write(sub.join("a.jpg"), vec![0; i]).unwrap();
+        }
+        let listing = Listing::of(dir.path()).unwrap();
+        assert_eq!(listing.len(), folders);
+        for id in listing.sorted() {
+            let rel = std::str::from_utf8(listing.rel(id)).unwrap();
+            let i: usize = rel.trim_start_matches('f').trim_end_matches("/a.jpg").parse().unwrap();
+            assert_eq!(listing.stat(id).size, i as u64, "{rel}");
         }
     }
 
