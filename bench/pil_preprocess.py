@@ -2,7 +2,7 @@
 
     python bench/pil_preprocess.py DIR [BATCH]   decode + preprocess every image in DIR; one JSON line
 
-open_and_preprocess is the seed notebook's (PIL decode, RGB, bicubic resize of the shortest side to
+open_and_preprocess is the seed notebook's, imported from tests/fixtures/preprocess/make_goldens.py (PIL decode, RGB, bicubic resize of the shortest side to
 224, centre crop), followed by the /255 and CLIP mean/std normalisation in numpy, as models/export.py
 and tests/fixtures/preprocess/make_goldens.py do. One process, one thread, as the seed ran it;
 batches of BATCH (default 32) tensors are stacked and dropped, like examples/bench_preprocess.rs.
@@ -14,21 +14,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+
+# The seed's function, verbatim, from the preprocessing goldens' maker (numpy + Pillow only).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "preprocess"))
+from make_goldens import open_and_preprocess  # noqa: E402
 
 CLIP_MEAN = np.array((0.48145466, 0.4578275, 0.40821073), dtype=np.float32)
 CLIP_STD = np.array((0.26862954, 0.26130258, 0.27577711), dtype=np.float32)
-
-
-def open_and_preprocess(path, size=224):
-    img = Image.open(path).convert("RGB")
-    w, h = img.size
-    scale = size / min(w, h)
-    img = img.resize((int(round(w * scale)), int(round(h * scale))), Image.BICUBIC)
-    w, h = img.size
-    left = (w - size) // 2
-    top = (h - size) // 2
-    return img.crop((left, top, left + size, top + size))
 
 
 def normalise(img):

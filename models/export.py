@@ -383,9 +383,9 @@ def run_onnx(path, inputs):
     return session.run(None, {i.name: x for i, x in zip(session.get_inputs(), inputs)})
 
 
-def verify_onnx(spec, path, cosine=False):
-    """Max |onnxruntime - torch| on fresh random inputs at `check_dims`, after checking the signature
-    (with `cosine`: also the lowest cosine similarity between the two sides' output rows)."""
+def verify_onnx(spec, path):
+    """Max |onnxruntime - torch| and the lowest cosine similarity between the two sides' output
+    rows, on fresh random inputs at `check_dims`, after checking the signature."""
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     actual = [(i.name, i.type) for i in session.get_inputs()] + [(o.name, o.type) for o in session.get_outputs()]
     declared = [(t.name, f"tensor({'float' if t.dtype == 'float32' else t.dtype})") for t in spec.inputs + spec.outputs]
@@ -395,12 +395,9 @@ def verify_onnx(spec, path, cosine=False):
         expected = spec.module(*args).numpy()
     got = session.run(None, {t.name: a.numpy() for t, a in zip(spec.inputs, args)})[0]
     assert got.shape == expected.shape, f"{path.name}: shape {got.shape} != {expected.shape}"
-    max_abs = float(np.abs(got - expected).max())
-    if not cosine:
-        return max_abs
     a, b = got.reshape(len(got), -1), expected.reshape(len(expected), -1)
     cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
-    return max_abs, float(cos.min())
+    return float(np.abs(got - expected).max()), float(cos.min())
 
 
 def export_all(specs, out, fp16, other_files, int8_roles=()):
@@ -412,17 +409,17 @@ def export_all(specs, out, fp16, other_files, int8_roles=()):
         path = out / f"{spec.role}.onnx"
         export_onnx(spec, path)
         files[spec.role] = path.name
-        print(f"  {path.name}: max |onnxruntime - torch| = {verify_onnx(spec, path):.3g}")
+        print(f"  {path.name}: max |onnxruntime - torch| = {verify_onnx(spec, path)[0]:.3g}")
         if fp16:
             path16 = out / f"{spec.role}.fp16.onnx"
             convert_fp16(path, path16)
             fp16_files[spec.role] = path16.name
-            print(f"  {path16.name}: max |onnxruntime fp16 - torch fp32| = {verify_onnx(spec, path16):.3g}")
+            print(f"  {path16.name}: max |onnxruntime fp16 - torch fp32| = {verify_onnx(spec, path16)[0]:.3g}")
         if spec.role in int8_roles:
             path8 = out / f"{spec.role}.int8.onnx"
             quantize_int8(path, path8)
             int8_files[spec.role] = path8.name
-            max_abs, cos = verify_onnx(spec, path8, cosine=True)
+            max_abs, cos = verify_onnx(spec, path8)
             print(f"  {path8.name}: max |onnxruntime int8 - torch fp32| = {max_abs:.3g}, lowest cosine {cos:.5f}")
     onnx_files = [*files.values(), *fp16_files.values(), *int8_files.values()]
     external = {f: f + ".data" for f in onnx_files if (out / (f + ".data")).exists()}

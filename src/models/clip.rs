@@ -63,7 +63,7 @@ impl ClipModel {
     /// Runs the image tower from its `precision` copy (`int8`: `export.py --int8`, one image per
     /// call). Fails now, naming the export flag, if the folder has no such copy.
     pub fn with_vision_precision(mut self, precision: Precision) -> Result<Self, ModelError> {
-        super::weights::weights_file(&self.folder, "vision", precision)?;
+        self.folder.weights_file("vision", precision)?;
         self.vision_precision = precision;
         Ok(self)
     }

@@ -10,7 +10,6 @@ use super::manifest::ModelFolder;
 use super::precision::Precision;
 use super::runtime::Runtime;
 use super::session;
-use super::weights::weights_file;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DoctorReport {
@@ -102,7 +101,8 @@ fn check_folder(dir: &Path, runtime_loaded: bool) -> ModelReport {
             (Precision::Int8, manifest.int8_files.contains_key(role)),
         ];
         for (precision, _) in copies.into_iter().filter(|(_, listed)| *listed) {
-            let checked = weights_file(&folder, role, precision)
+            let checked = folder
+                .weights_file(role, precision)
                 .and_then(|file| session::check_file(&file, signature, &folder.fix()));
             if let Err(e) = checked {
                 report.problems.push(format!("{role} ({precision}): {e}"));

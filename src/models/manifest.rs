@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::error::ModelError;
+use super::precision::Precision;
 
 /// The manifest format this code reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -162,6 +163,27 @@ impl ModelFolder {
             Some(name) => Ok(self.dir.join(name)),
             None => Err(self.manifest_error(format!("files has no `{role}` entry"))),
         }
+    }
+
+    /// The file of `role`'s `precision` copy, or an error naming the export flag that writes it.
+    pub fn weights_file(&self, role: &str, precision: Precision) -> Result<PathBuf, ModelError> {
+        let copies = match precision {
+            Precision::Fp32 => return self.file(role),
+            Precision::Fp16 => &self.manifest.fp16_files,
+            Precision::Int8 => &self.manifest.int8_files,
+        };
+        let Some(name) = copies.get(role) else {
+            let (field, flag) = precision.manifest_field();
+            return Err(ModelError::CopyMissing {
+                dir: self.dir.clone(),
+                role: role.to_string(),
+                precision,
+                field,
+                flag,
+                fix: self.fix(),
+            });
+        };
+        Ok(self.dir.join(name))
     }
 
     /// The inputs and outputs declared for the ONNX file of `role`.

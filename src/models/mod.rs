@@ -36,4 +36,3 @@ pub use runtime::Runtime;
 pub use sd::{GenerateRequest, Generated, InitialNoise, Progress, SdError, SdTurbo, Timings};
 pub use session::{SessionKey, SharedSession, TensorInput, TensorOutput};
 pub use tokenizer::ClipTokenizer;
-pub use weights::weights_file;

@@ -263,7 +263,8 @@ fn overrides(params: &Params) -> Result<BTreeMap<i32, String>, StageError> {
         .collect()
 }
 
-type PromptRow = (i32, usize, String, PromptParts, BTreeMap<String, usize>);
+/// (cluster, size, prompt, its parts, colour counts): one row of the prompts table.
+pub(crate) type PromptRow = (i32, usize, String, PromptParts, BTreeMap<String, usize>);
 
 fn text_matrix(clip: &ClipModel, tags: &[String]) -> Result<Array2<f32>, StageError> {
     let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
@@ -287,7 +288,7 @@ fn colour_name(bytes: &[u8], ignore_background: bool, seed: u64) -> Result<Optio
     dominant_colour(view, &options).map(|d| Some(d.name)).map_err(|e| StageError::new(e.to_string()))
 }
 
-fn prompts_table(rows: &[PromptRow]) -> Result<arrow::array::RecordBatch, StageError> {
+pub(crate) fn prompts_table(rows: &[PromptRow]) -> Result<arrow::array::RecordBatch, StageError> {
     let list = |f: fn(&PromptParts) -> &Vec<String>| {
         string_list_array(&rows.iter().map(|r| f(&r.3).clone()).collect::<Vec<_>>())
     };

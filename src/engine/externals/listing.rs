@@ -43,10 +43,22 @@ pub struct FileId {
 /// Files of one folder: their relative paths, each followed by a NUL so its last component is
 /// a C string, and their stats once taken.
 struct Batch {
-    folder: Option<Arc<OwnedFd>>,
+    folder: Option<HeldFolder>,
     paths: Vec<u8>,
     files: Vec<Span>,
     stats: Vec<FileStat>,
+}
+
+/// A batch's share of its open folder, counted while held so that at most `OPEN_FOLDERS` are.
+struct HeldFolder {
+    fd: Arc<OwnedFd>,
+    held: Arc<AtomicUsize>,
+}
+
+impl Drop for HeldFolder {
+    fn drop(&mut self) {
+        self.held.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -62,14 +74,14 @@ impl Listing {
     pub fn of(root: &Path) -> Result<Self, Failure> {
         let fd = open_folder(CWD, root).map_err(|e| (root.to_path_buf(), e))?;
         let done = Mutex::new(Vec::new());
-        let open = AtomicUsize::new(0);
+        let held = Arc::new(AtomicUsize::new(0));
         let walked = rayon::scope(|scope| {
-            let mut walker = Walker { root, scope, done: &done, open: &open, sequence: 0 };
+            let mut walker = Walker { root, scope, done: &done, held: held.clone(), sequence: 0 };
             walker.walk(fd, &[])
         });
         let mut batches: Vec<(usize, Result<Batch, Failure>)> = done.into_inner().unwrap_or_else(|p| p.into_inner());
         walked?;
-        debug_assert_eq!(open.load(Ordering::Relaxed), 0, "every batch let go of its folder");
+        debug_assert_eq!(held.load(Ordering::Relaxed), 0, "every batch let go of its folder");
         batches.sort_unstable_by_key(|(sequence, _)| *sequence);
         let batches = batches.into_iter().map(|(_, b)| b).collect::<Result<_, _>>()?;
         Ok(Listing { root: root.to_path_buf(), batches })
@@ -118,7 +130,7 @@ struct Walker<'a, 's> {
     root: &'a Path,
     scope: &'a rayon::Scope<'s>,
     done: &'s Mutex<Vec<(usize, Result<Batch, Failure>)>>,
-    open: &'s AtomicUsize,
+    held: Arc<AtomicUsize>,
     sequence: usize,
 }
 
@@ -154,17 +166,12 @@ impl<'s> Walker<'_, 's> {
             }
         }
         drop(dir);
-        if batch.files.is_empty() {
-            self.release(batch);
-        } else {
+        if !batch.files.is_empty() {
             self.stat_elsewhere(batch);
         }
         for sub in subfolders {
-            let mut rel = prefix.to_vec();
-            if !rel.is_empty() {
-                rel.push(b'/');
-            }
-            rel.extend_from_slice(sub.to_bytes());
+            let mut rel = Vec::new();
+            push_rel(&mut rel, prefix, sub.to_bytes());
             let sub_fd = open_folder(&*fd, &sub).map_err(|e| (self.root.join(path_of(&rel)), e))?;
             self.walk(sub_fd, &rel)?;
         }
@@ -173,29 +180,18 @@ impl<'s> Walker<'_, 's> {
 
     /// An empty batch of the folder `fd`, holding it open unless too many folders already are.
     fn batch(&self, fd: &Arc<OwnedFd>) -> Batch {
-        let keep = self.open.fetch_add(1, Ordering::Relaxed) < OPEN_FOLDERS;
-        if !keep {
-            self.open.fetch_sub(1, Ordering::Relaxed);
-        }
-        Batch { folder: keep.then(|| fd.clone()), paths: Vec::new(), files: Vec::new(), stats: Vec::new() }
-    }
-
-    /// Closes a batch's hold on its folder.
-    fn release(&self, mut batch: Batch) {
-        if batch.folder.take().is_some() {
-            self.open.fetch_sub(1, Ordering::Relaxed);
-        }
+        // Counted first, so the count is given back by the hold's drop whether or not it is kept.
+        let hold = HeldFolder { fd: fd.clone(), held: self.held.clone() };
+        let kept = self.held.fetch_add(1, Ordering::Relaxed) < OPEN_FOLDERS;
+        Batch { folder: kept.then_some(hold), paths: Vec::new(), files: Vec::new(), stats: Vec::new() }
     }
 
     fn stat_elsewhere(&mut self, mut batch: Batch) {
-        let (sequence, root, done, open) = (self.sequence, self.root, self.done, self.open);
+        let (sequence, root, done) = (self.sequence, self.root.to_path_buf(), self.done);
         self.sequence += 1;
-        let root = root.to_path_buf();
         self.scope.spawn(move |_| {
             let result = batch.stat_all(&root);
-            if batch.folder.take().is_some() {
-                open.fetch_sub(1, Ordering::Relaxed);
-            }
+            batch.folder = None;
             done.lock().unwrap_or_else(|p| p.into_inner()).push((sequence, result.map(|()| batch)));
         });
     }
@@ -204,13 +200,9 @@ impl<'s> Walker<'_, 's> {
 impl Batch {
     fn push(&mut self, prefix: &[u8], name: &[u8]) {
         let start = self.paths.len() as u32;
-        self.paths.extend_from_slice(prefix);
-        if !prefix.is_empty() {
-            self.paths.push(b'/');
-        }
-        let name_at = self.paths.len() as u32;
-        self.paths.extend_from_slice(name);
+        push_rel(&mut self.paths, prefix, name);
         let end = self.paths.len() as u32;
+        let name_at = end - name.len() as u32;
         self.paths.push(0);
         self.files.push(Span { start, name: name_at, end });
     }
@@ -221,19 +213,16 @@ impl Batch {
             let rel = &self.paths[span.start as usize..span.end as usize];
             let fail = |e: io::Error| (root.join(path_of(rel)), e);
             let stat = match &self.folder {
-                Some(fd) => {
+                Some(held) => {
                     let name = CStr::from_bytes_with_nul(&self.paths[span.name as usize..=span.end as usize])
                         .map_err(|e| fail(io::Error::other(e)))?;
-                    statat(&**fd, name, AtFlags::empty())
+                    statat(&*held.fd, name, AtFlags::empty())
                 }
                 None => statat(CWD, root.join(path_of(rel)).as_path(), AtFlags::empty()),
             }
             .map_err(|e| fail(e.into()))?;
-            self.stats.push(FileStat {
-                size: stat.st_size as u64,
-                mtime_ns: stat.st_mtime as i128 * 1_000_000_000 + stat.st_mtime_nsec as i128,
-                inode: stat.st_ino,
-            });
+            let (seconds, nanos) = (stat.st_mtime as i64, stat.st_mtime_nsec as i64);
+            self.stats.push(FileStat::new(stat.st_size as u64, seconds, nanos, stat.st_ino));
         }
         Ok(())
     }
@@ -241,6 +230,15 @@ impl Batch {
 
 fn open_folder(at: impl std::os::fd::AsFd, path: impl rustix::path::Arg) -> io::Result<OwnedFd> {
     Ok(openat(at, path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?)
+}
+
+/// Appends `prefix/name` (just `name` at the root) to `out`.
+fn push_rel(out: &mut Vec<u8>, prefix: &[u8], name: &[u8]) {
+    out.extend_from_slice(prefix);
+    if !prefix.is_empty() {
+        out.push(b'/');
+    }
+    out.extend_from_slice(name);
 }
 
 fn path_of(rel: &[u8]) -> &Path {

@@ -26,12 +26,12 @@ pub struct FileStat {
 }
 
 impl FileStat {
+    pub fn new(size: u64, mtime_seconds: i64, mtime_nanos: i64, inode: u64) -> Self {
+        Self { size, mtime_ns: mtime_seconds as i128 * 1_000_000_000 + mtime_nanos as i128, inode }
+    }
+
     pub fn of(meta: &fs::Metadata) -> Self {
-        Self {
-            size: meta.len(),
-            mtime_ns: meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128,
-            inode: meta.ino(),
-        }
+        Self::new(meta.len(), meta.mtime(), meta.mtime_nsec(), meta.ino())
     }
 }
 

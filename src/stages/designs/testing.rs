@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow::array::{ArrayRef, Int32Array, Int64Array, RecordBatch};
 use arrow::datatypes::{DataType, Field};
 
 use crate::engine::artifact::{decode_table, encode_table};
@@ -15,7 +15,9 @@ use crate::engine::key::KeyComponents;
 use crate::engine::memo::Memo;
 use crate::engine::store::{ArtifactRef, LocalStore, Store, FORMAT_VERSION};
 use crate::engine::{ParamType, Stage, StageError, Value};
-use crate::stages::tables::{batch, string_list_array, string_list_field, vector_array, vector_field};
+use crate::stages::prompt::{prompts_table as prompt_table, PromptRow};
+use crate::stages::tables::{batch, vector_array, vector_field};
+use crate::trends::PromptParts;
 
 pub const SD_TINY: &str = "models/sd-turbo-tiny";
 pub const CLIP_TINY: &str = "models/clip-tiny";
@@ -111,33 +113,26 @@ pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-/// The prompt node's table for `prompts.len()` clusters (colours and garments empty for the last).
+/// The prompt node's table for `prompts.len()` clusters (colours and garments empty for the last),
+/// written by the prompt node's own writer.
 pub fn prompts_table(prompts: &[&str]) -> RecordBatch {
     let n = prompts.len();
-    let tags = |full: &[&str]| -> Vec<Vec<String>> {
-        (0..n).map(|i| if i + 1 < n { strings(full) } else { Vec::new() }).collect()
-    };
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(Int32Array::from((0..n as i32).collect::<Vec<_>>())),
-        Arc::new(Int64Array::from(vec![10; n])),
-        string_list_array(&tags(&["white", "black"])),
-        string_list_array(&tags(&["chic"])),
-        string_list_array(&tags(&["blazer", "handbag"])),
-        string_list_array(&tags(&["linen"])),
-        string_list_array(&tags(&["clean", "bold"])),
-        Arc::new(StringArray::from(prompts.to_vec())),
-    ];
-    let fields = vec![
-        Field::new("cluster", DataType::Int32, false),
-        Field::new("size", DataType::Int64, false),
-        string_list_field("colors"),
-        string_list_field("styles"),
-        string_list_field("garments"),
-        string_list_field("textures"),
-        string_list_field("adjectives"),
-        Field::new("prompt", DataType::Utf8, false),
-    ];
-    batch(fields, columns, "prompts").expect("prompts table")
+    let rows: Vec<PromptRow> = prompts
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| {
+            let tags = |full: &[&str]| if i + 1 < n { strings(full) } else { Vec::new() };
+            let parts = PromptParts {
+                colors: tags(&["white", "black"]),
+                styles: tags(&["chic"]),
+                garments: tags(&["blazer", "handbag"]),
+                textures: tags(&["linen"]),
+                adjectives: tags(&["clean", "bold"]),
+            };
+            (i as i32, 10, prompt.to_string(), parts, BTreeMap::new())
+        })
+        .collect();
+    prompt_table(&rows).expect("prompts table")
 }
 
 /// The cluster node's table: `n` clusters with fixed, un-normalised 16-d centroids (the tiny CLIP's size).
