@@ -130,16 +130,21 @@ fn sessions_are_shared_per_file_device_and_threads() {
     assert!(!Arc::ptr_eq(&a, &c));
 }
 
+/// A folder `name` in `parent` with `files` of models/clip-tiny and its tokenizer; returns it and clip-tiny.
+fn clip_tiny_copy(parent: &Path, name: &str, files: &[&str]) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (dir, source) = (parent.join(name), root().join("models/clip-tiny"));
+    std::fs::create_dir(&dir).unwrap();
+    for file in files.iter().chain(&["tokenizer.json"]) {
+        std::fs::copy(source.join(file), dir.join(file)).unwrap();
+    }
+    (dir, source)
+}
+
 #[test]
 fn a_model_that_does_not_match_its_manifest_is_named_with_both_sides() {
     runtime();
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("clip-edited");
-    std::fs::create_dir(&dir).unwrap();
-    let source = root().join("models/clip-tiny");
-    for file in ["vision.onnx", "vision.int8.onnx", "text.onnx", "tokenizer.json"] {
-        std::fs::copy(source.join(file), dir.join(file)).unwrap();
-    }
+    let (dir, source) = clip_tiny_copy(tmp.path(), "clip-edited", &["vision.onnx", "vision.int8.onnx", "text.onnx"]);
     let manifest = std::fs::read_to_string(source.join("manifest.json")).unwrap();
     std::fs::write(dir.join("manifest.json"), manifest.replace("\"pixel_values\"", "\"pixels\"")).unwrap();
     let clip = ClipModel::load(&ModelFolder::open(&dir).unwrap(), Device::Cpu, 1).unwrap();
@@ -154,12 +159,7 @@ fn a_model_that_does_not_match_its_manifest_is_named_with_both_sides() {
 fn an_int8_request_without_an_int8_copy_names_the_export_flag() {
     runtime();
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("clip-fp32-only");
-    std::fs::create_dir(&dir).unwrap();
-    let source = root().join("models/clip-tiny");
-    for file in ["vision.onnx", "text.onnx", "tokenizer.json"] {
-        std::fs::copy(source.join(file), dir.join(file)).unwrap();
-    }
+    let (dir, source) = clip_tiny_copy(tmp.path(), "clip-fp32-only", &["vision.onnx", "text.onnx"]);
     let mut manifest: Value = serde_json::from_slice(&std::fs::read(source.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest.as_object_mut().unwrap().remove("int8_files").is_some(), "clip-tiny has an int8 copy");
     std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
@@ -201,12 +201,7 @@ fn doctor_reports_the_runtime_and_the_tiny_models() {
 #[test]
 fn doctor_checks_every_precision_copy_against_the_signature() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("clip-bad-int8");
-    std::fs::create_dir(&dir).unwrap();
-    let source = root().join("models/clip-tiny");
-    for file in ["manifest.json", "vision.onnx", "text.onnx", "tokenizer.json"] {
-        std::fs::copy(source.join(file), dir.join(file)).unwrap();
-    }
+    let (dir, source) = clip_tiny_copy(tmp.path(), "clip-bad-int8", &["manifest.json", "vision.onnx", "text.onnx"]);
     // An "int8 vision tower" that is really the text tower: wrong inputs and outputs.
     std::fs::copy(source.join("text.onnx"), dir.join("vision.int8.onnx")).unwrap();
     let report = doctor(root(), tmp.path());
