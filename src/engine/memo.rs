@@ -6,9 +6,9 @@
 
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
 #[derive(Debug, thiserror::Error)]
 #[error("item memo {path}: {source}")]
@@ -23,6 +23,9 @@ pub struct Memo {
     conn: Mutex<Connection>,
 }
 
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// A memo item key: blake3 of whatever identifies the item (content digest, model digest, settings).
 pub type ItemKey = [u8; 32];
 
@@ -31,8 +34,8 @@ impl Memo {
         let display = path.display().to_string();
         let wrap = |source| MemoError { path: display.clone(), source };
         let conn = Connection::open(path).map_err(wrap)?;
-        conn.busy_timeout(Duration::from_secs(120)).map_err(wrap)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
+        enable_wal(&conn).map_err(wrap)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(wrap)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS memo (
@@ -61,7 +64,9 @@ impl Memo {
     /// Stores items in one transaction: all of them or none.
     pub fn put_many(&self, ns: &str, items: &[(ItemKey, Vec<u8>)]) -> Result<(), MemoError> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction().map_err(|e| self.wrap(e))?;
+        // Immediate: take the write lock up front (waiting for it), rather than upgrading a
+        // read snapshot that another writer may have made stale, which fails at once.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| self.wrap(e))?;
         {
             let mut stmt = tx
                 .prepare_cached("INSERT OR REPLACE INTO memo (ns, key, value) VALUES (?1, ?2, ?3)")
@@ -80,6 +85,22 @@ impl Memo {
     }
 }
 
+/// WAL lets readers and a writer from different processes overlap. The switch is stored in
+/// the file, but making it needs a moment alone with the database, and SQLite answers "busy"
+/// at once rather than through the busy timeout when another process has it open: retry.
+fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +115,26 @@ mod tests {
         assert_eq!(memo.get_many("embed/v1", &[k1, k2]).unwrap(), vec![Some(vec![1, 2, 3]), None]);
         assert_eq!(memo.get_many("other", &[k1]).unwrap(), vec![None]);
         assert_eq!(memo.count("embed/v1").unwrap(), 1);
+    }
+
+    /// Execs starting at once open one fresh memo together; switching it to WAL used to fail
+    /// with "database is locked" for some of them.
+    #[test]
+    fn many_openers_and_writers_at_once() {
+        for round in 0..30 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("memo.sqlite");
+            std::thread::scope(|scope| {
+                for t in 0..6u8 {
+                    let path = &path;
+                    scope.spawn(move || {
+                        let memo = Memo::open(path).unwrap_or_else(|e| panic!("round {round} open: {e:?}"));
+                        let k = *blake3::hash(&[t]).as_bytes();
+                        memo.get_many("ns", &[k]).unwrap_or_else(|e| panic!("round {round} get: {e:?}"));
+                        memo.put_many("ns", &[(k, vec![t])]).unwrap_or_else(|e| panic!("round {round} put: {e:?}"));
+                    });
+                }
+            });
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Lays a pipeline's results out for people under `outputs/<pipeline>/`, rebuilt from the
 //! cache after each exec. Built beside the old folder and swapped in, so a reader never sees
-//! half of it. The exec's own record goes beside the results as `run.json`, and as `run.js`
-//! for pages opened straight from disk (browsers do not let a `file://` page read JSON).
+//! half of it and two execs publishing at once leave one complete folder. The exec's own
+//! record goes beside the results as `run.json`, and as `run.js` for pages opened straight
+//! from disk (browsers do not let a `file://` page read JSON).
 
 use std::collections::HashSet;
 use std::fs;
@@ -11,7 +12,7 @@ use super::pipeline::Pipeline;
 use super::run_record::RunRecord;
 use super::scheduler::{NodeReport, Status};
 use super::stage::Publish;
-use super::store::{ArtifactRef, Store};
+use super::store::{replace_dir, ArtifactRef, Store};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write outputs to {path}: {message}")]
@@ -100,18 +101,9 @@ pub fn publish(
         }
     }
     let staged = staging.keep();
-    if dir.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(parent)
-            .map_err(|e| err(parent, &e))?
-            .keep();
-        fs::remove_dir(&old).map_err(|e| err(&old, &e))?;
-        fs::rename(dir, &old).map_err(|e| err(dir, &e))?;
-        fs::rename(&staged, dir).map_err(|e| err(dir, &e))?;
-        let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(&staged, dir).map_err(|e| err(dir, &e))?;
-    }
+    replace_dir(&staged, dir).map_err(|e| {
+        let _ = fs::remove_dir_all(&staged);
+        err(dir, &e)
+    })?;
     Ok(count)
 }

@@ -14,10 +14,15 @@ nodes:
   c: {kind: sum, inputs: {left: a, right: b}}
 ",
     );
-    let spawn = || p.command().args(["--json", "exec", "s.yaml"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let spawn = || {
+        let piped = std::process::Stdio::piped;
+        p.command().args(["--json", "exec", "s.yaml"]).stdout(piped()).stderr(piped()).spawn().unwrap()
+    };
     let (one, two) = (spawn(), spawn());
     let (one, two) = (one.wait_with_output().unwrap(), two.wait_with_output().unwrap());
-    assert!(one.status.success() && two.status.success());
+    for out in [&one, &two] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
     let parse = |out: &[u8]| -> Vec<serde_json::Value> {
         String::from_utf8_lossy(out)
             .lines()

@@ -9,7 +9,7 @@ mod manifest;
 
 use std::path::PathBuf;
 
-pub use atomic::{write_atomic, write_atomic_unsynced};
+pub use atomic::{replace_dir, write_atomic, write_atomic_unsynced};
 pub use local::LocalStore;
 pub use manifest::{ArtifactRef, Manifest, MemberRef, FORMAT_VERSION};
 
