@@ -56,15 +56,10 @@ fn replace_dir_with(staged: &Path, dir: &Path, exchange: fn(&Path, &Path) -> io:
             match exchange(staged, dir) {
                 Ok(()) => return remove_any(staged),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) if e.kind() == io::ErrorKind::Unsupported => {
-                    if let Err(e) = move_aside_and_replace(staged, dir) {
-                        if is_lost_race(&e) {
-                            continue;
-                        }
-                        return Err(e);
-                    }
-                    return Ok(());
-                }
+                Err(e) if e.kind() == io::ErrorKind::Unsupported => match move_aside_and_replace(staged, dir) {
+                    Err(e) if is_lost_race(&e) => continue,
+                    placed => return placed,
+                },
                 Err(e) => return Err(e),
             }
         }
